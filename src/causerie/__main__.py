@@ -1,0 +1,3 @@
+from causerie.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Command line: thin wrappers over the server and the actions.
+
+`causerie --help` lists every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from causerie.config import Settings
+    from causerie.web.server import run_server
+
+    settings = Settings.from_env(host=args.host, port=args.port, db_url=args.db, broker_url=args.broker)
+    run_server(settings)
+    return 0
+
+
+def _screen(argv: list[str]) -> int:
+    from causerie.screening.cli import main as screen_main
+
+    return screen_main(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="causerie", description="Causerie chat server and tools.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the chat server")
+    serve.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port to bind (default 8000)")
+    serve.add_argument("--db", default=None, help="database URL (default: SQLite under ./var/)")
+    serve.add_argument("--broker", default=None, help="event bus URL: memory:// (default) or redis://…")
+    serve.set_defaults(func=_serve)
+
+    sub.add_parser("screen", help="screen messages from a JSONL file (see `causerie screen --help`)",
+                   add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "screen":
+        return _screen(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return int(args.func(args))
