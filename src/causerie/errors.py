@@ -1,0 +1,92 @@
+"""Errors a user can cause: stable codes, HTTP status, and messages in French and English.
+
+Only `web/` turns a `CauserieError` into an error frame or an HTTP answer. Anything else raised is a
+bug, and only bugs write a traceback to the log.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class ErrorSpec(NamedTuple):
+    status: int
+    fr: str
+    en: str
+
+
+CATALOGUE: dict[str, ErrorSpec] = {
+    # transport and framing
+    "bad_json": ErrorSpec(400, "Trame illisible : ce n'est pas du JSON valide.", "Unreadable frame: not valid JSON."),
+    "bad_frame": ErrorSpec(400, "Trame invalide : {detail}", "Invalid frame: {detail}"),
+    "unknown_type": ErrorSpec(400, "Type de trame inconnu.", "Unknown frame type."),
+    "not_authenticated": ErrorSpec(401, "Entrez d'abord dans le chat.", "Enter the chat first."),
+    "already_authenticated": ErrorSpec(400, "Vous êtes déjà connecté.", "You are already connected."),
+    "token_invalid": ErrorSpec(401, "Session inconnue ou terminée.", "Unknown or ended session."),
+    "not_found": ErrorSpec(404, "Introuvable.", "Not found."),
+    # entry
+    "pseudo_invalid": ErrorSpec(
+        422,
+        "Le pseudo doit faire 3 à 20 caractères : lettres, chiffres, _ et -.",
+        "The pseudonym must be 3 to 20 characters: letters, digits, _ and -.",
+    ),
+    "pseudo_reserved": ErrorSpec(422, "Ce pseudo est réservé.", "This pseudonym is reserved."),
+    "pseudo_taken": ErrorSpec(409, "Ce pseudo est déjà pris.", "This pseudonym is taken."),
+    "age_invalid": ErrorSpec(422, "L'âge doit être un nombre entier entre 15 et 120.",
+                             "Age must be a whole number between 15 and 120."),
+    "age_too_young": ErrorSpec(
+        403,
+        "Causerie est réservé aux personnes de 15 ans et plus.",
+        "Causerie is for people aged 15 and over.",
+    ),
+    "gender_invalid": ErrorSpec(422, "Genre invalide : femme, homme ou autre.", "Invalid gender: woman, man or other."),
+    "postal_code_invalid": ErrorSpec(422, "Le code postal doit faire 5 chiffres.", "The postal code must be 5 digits."),
+    "postal_code_unknown": ErrorSpec(422, "Code postal inconnu.", "Unknown postal code."),
+    # rooms
+    "room_unknown": ErrorSpec(404, "Ce salon n'existe pas.", "This room does not exist."),
+    "room_private": ErrorSpec(403, "Ce salon est privé : il faut une invitation.",
+                              "This room is private: you need an invitation."),
+    "room_name_invalid": ErrorSpec(422, "Le nom du salon doit faire 3 à 40 caractères.",
+                                   "The room name must be 3 to 40 characters."),
+    "already_joined": ErrorSpec(409, "Vous êtes déjà dans ce salon.", "You are already in this room."),
+    "not_joined": ErrorSpec(403, "Rejoignez d'abord ce salon.", "Join this room first."),
+    "not_room_owner": ErrorSpec(403, "Seul le créateur du salon peut inviter.", "Only the room's creator can invite."),
+    # messages
+    "text_empty": ErrorSpec(422, "Le message est vide.", "The message is empty."),
+    "text_too_long": ErrorSpec(422, "Le message dépasse {limit} caractères.", "The message is over {limit} characters."),
+    "client_id_invalid": ErrorSpec(422, "client_id doit faire 1 à 64 caractères.", "client_id must be 1 to 64 characters."),
+    # private messages and people
+    "user_unknown": ErrorSpec(404, "Personne de ce nom n'est connecté.", "Nobody of that name is online."),
+    "pm_self": ErrorSpec(422, "Vous ne pouvez pas vous écrire à vous-même.", "You cannot write to yourself."),
+    "pm_refused": ErrorSpec(403, "Cette personne n'accepte pas votre message privé.",
+                            "This person does not accept your private message."),
+    "pm_unknown": ErrorSpec(404, "Conversation inconnue.", "Unknown conversation."),
+    "ignore_self": ErrorSpec(422, "Vous ne pouvez pas vous ignorer vous-même.", "You cannot ignore yourself."),
+    "pm_policy_invalid": ErrorSpec(422, "Réglage invalide : band, shared_room ou nobody.",
+                                   "Invalid setting: band, shared_room or nobody."),
+    "history_cursor_invalid": ErrorSpec(422, "Curseur d'historique invalide.", "Invalid history cursor."),
+    # availability (retryable)
+    "internal_error": ErrorSpec(500, "Erreur interne : elle a été enregistrée.",
+                                "Internal error: it has been logged."),
+    "unavailable": ErrorSpec(503, "Service momentanément indisponible, réessayez.",
+                             "Service temporarily unavailable, try again."),
+}
+
+
+class CauserieError(Exception):
+    """An error the user caused (or may retry): a stable code plus message parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in CATALOGUE:
+            raise KeyError(f"unknown error code {code!r}")
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def status(self) -> int:
+        return CATALOGUE[self.code].status
+
+    def message(self) -> dict[str, str]:
+        spec = CATALOGUE[self.code]
+        return {"fr": spec.fr.format(**self.params), "en": spec.en.format(**self.params)}

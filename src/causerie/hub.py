@@ -1,0 +1,201 @@
+"""This node's live sessions and their connections, and the fan-out of bus events to them.
+
+The hub subscribes once per topic it needs: `room:<id>` while it has a member of the room,
+`session:<id>` while it holds the session, and `directory` always. A message event carries a frame
+encoded once; the hub writes those same bytes to every local recipient.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Protocol
+
+from causerie.bus import Broker, Event
+from causerie.domain import Person
+from causerie.presence import Directory, matches, person_from_dict, person_info
+from causerie.protocol import Members, PresenceDiff, PresenceFilters, SessionEnded, encode
+from causerie.wsframe import text_frame
+
+log = logging.getLogger(__name__)
+
+DIRECTORY = "directory"
+
+
+def room_topic(room: str) -> str:
+    return f"room:{room}"
+
+
+def session_topic(session_id: str) -> str:
+    return f"session:{session_id}"
+
+
+class Connection(Protocol):
+    def send_raw(self, frame: bytes) -> None:
+        """Send one JSON frame."""
+
+    def send_wire(self, wire: bytes) -> None:
+        """Send a WebSocket frame already built by `wsframe.text_frame`."""
+
+    def close_soon(self, code: int) -> None: ...
+
+
+class LiveSession:
+    """A session held by this node: its connection (None during the grace period) and its state."""
+
+    __slots__ = ("person", "pm_policy", "rooms", "ignored", "conn", "filters", "visible", "grace")
+
+    def __init__(self, person: Person, pm_policy: str, rooms: set[str], ignored: set[str]) -> None:
+        self.person = person
+        self.pm_policy = pm_policy
+        self.rooms = rooms
+        self.ignored = ignored
+        self.conn: Connection | None = None
+        self.filters: PresenceFilters | None = None
+        self.visible: set[str] | None = None  # None: not watching the people list
+        self.grace: asyncio.TimerHandle | None = None
+
+    @property
+    def id(self) -> str:
+        return self.person.session_id
+
+    def send(self, frame: bytes) -> None:
+        if self.conn is not None:
+            self.conn.send_raw(frame)
+
+
+class Hub:
+    def __init__(self, broker: Broker, directory: Directory) -> None:
+        self.node_id = uuid.uuid4().hex
+        self.broker = broker
+        self.directory = directory
+        self.local: dict[str, LiveSession] = {}
+        self.room_local: dict[str, dict[str, LiveSession]] = {}
+        self.on_grace_expired: Callable[[str], None] | None = None
+
+    async def start(self) -> None:
+        await self.broker.subscribe(DIRECTORY, self._on_directory)
+
+    # --- local sessions -----------------------------------------------------------------------
+
+    async def hold(self, session: LiveSession) -> None:
+        """Take a session on this node (on `hello`)."""
+        self.local[session.id] = session
+        await self.broker.subscribe(session_topic(session.id), self._on_session)
+        for room in session.rooms:
+            await self.add_to_room(room, session)
+
+    async def release(self, session_id: str) -> LiveSession | None:
+        session = self.local.pop(session_id, None)
+        if session is None:
+            return None
+        if session.grace is not None:
+            session.grace.cancel()
+        await self.broker.unsubscribe(session_topic(session_id))
+        for room in list(session.rooms):
+            await self.remove_from_room(room, session)
+        return session
+
+    async def add_to_room(self, room: str, session: LiveSession) -> None:
+        local = self.room_local.get(room)
+        if local is None:
+            local = self.room_local[room] = {}
+            await self.broker.subscribe(room_topic(room), self._on_room)
+        local[session.id] = session
+
+    async def remove_from_room(self, room: str, session: LiveSession) -> None:
+        local = self.room_local.get(room)
+        if local is None:
+            return
+        local.pop(session.id, None)
+        if not local:
+            del self.room_local[room]
+            await self.broker.unsubscribe(room_topic(room))
+
+    def start_grace(self, session: LiveSession, seconds: float) -> None:
+        if session.grace is not None:
+            session.grace.cancel()
+        loop = asyncio.get_running_loop()
+        session.grace = loop.call_later(seconds, self._grace_expired, session.id)
+
+    def _grace_expired(self, session_id: str) -> None:
+        session = self.local.get(session_id)
+        if session is not None and session.conn is None and self.on_grace_expired is not None:
+            self.on_grace_expired(session_id)
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def _on_room(self, topic: str, event: Event) -> None:
+        members = self.room_local.get(topic[5:])
+        if not members:
+            return
+        wire, sender = text_frame(event.frame), event.sender
+        for session in members.values():
+            conn = session.conn
+            if conn is not None and sender not in session.ignored:
+                conn.send_wire(wire)
+
+    def _on_session(self, topic: str, event: Event) -> None:
+        session = self.local.get(topic[8:])
+        if session is None:
+            return
+        if event.kind == "frame":
+            if event.sender not in session.ignored:
+                session.send(event.frame)
+        elif event.kind == "attached" and event.data.get("node") != self.node_id:
+            # The session reconnected to another node: this node lets go of it.
+            if session.conn is not None:
+                session.send(encode(SessionEnded(reason="replaced")))
+                session.conn.close_soon(4000)
+            session.conn = None
+            asyncio.get_running_loop().create_task(self.release(session.id))
+        elif event.kind == "ended":
+            if session.conn is not None:
+                session.send(encode(SessionEnded(reason=str(event.data.get("reason", "ended")))))
+                session.conn.close_soon(4001)
+            asyncio.get_running_loop().create_task(self.release(session.id))
+        elif event.kind == "ignored":
+            session.ignored = set(event.data.get("ids", ()))
+
+    def _on_directory(self, _topic: str, event: Event) -> None:
+        kind, data = event.kind, event.data
+        if kind == "online":
+            person = person_from_dict(data["person"])
+            if self.directory.add(person):
+                self._presence_added(person)
+        elif kind == "offline":
+            person = self.directory.remove(str(data["session_id"]))
+            if person is not None:
+                self._presence_removed(person)
+                for room in data.get("rooms", ()):
+                    self._members_changed(room, person)
+        elif kind in ("join", "leave"):
+            room, sid = str(data["room"]), str(data["session_id"])
+            if kind == "join":
+                self.directory.join(room, sid)
+            else:
+                self.directory.leave(room, sid)
+            person = self.directory.people.get(sid)
+            if person is not None:
+                self._members_changed(room, person)
+
+    def _members_changed(self, room: str, person: Person) -> None:
+        frame = encode(Members(room=room, count=self.directory.count(room)))
+        for session in self.local.values():
+            if session.person.band is person.band:
+                session.send(frame)
+
+    def _presence_added(self, person: Person) -> None:
+        for session in self.local.values():
+            if session.visible is not None and matches(session.person, person, session.filters):
+                session.visible.add(person.session_id)
+                session.send(encode(PresenceDiff(added=[person_info(person, session.person)], removed=[])))
+
+    def _presence_removed(self, person: Person) -> None:
+        frame = encode(PresenceDiff(added=[], removed=[person.pseudo]))
+        for session in self.local.values():
+            if session.visible is not None and person.session_id in session.visible:
+                session.visible.discard(person.session_id)
+                session.send(frame)

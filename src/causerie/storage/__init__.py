@@ -1,0 +1,1 @@
+"""Storage: one store per concern over SQLAlchemy Core; dialect differences live in `database.py`."""

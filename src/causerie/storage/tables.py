@@ -1,0 +1,144 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations (causerie/migrations) create it."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+metadata = MetaData()
+
+# One row per chat session. Holds the identification data the law requires (LCEN art. 6,
+# décret 2021-1362): IP address, source port, user agent, start and end times, and what was declared.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("device_hash", String(64), nullable=False),
+    Column("network_hash", String(64), nullable=False),  # keyed hash of the IP address
+    Column("pseudo", String(20), nullable=False),
+    Column("pseudo_key", String(20), nullable=False),  # case-folded, for uniqueness
+    Column("age", Integer, nullable=False),
+    Column("gender", String(8), nullable=False),
+    Column("band", String(8), nullable=False),
+    Column("postal_code", String(5), nullable=False),
+    Column("insee", String(5), nullable=False),
+    Column("commune", String(80), nullable=False),
+    Column("departement", String(3), nullable=False),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("ip", String(45), nullable=False),
+    Column("ip_port", Integer, nullable=False),
+    Column("user_agent", Text, nullable=False),
+    Column("pm_policy", String(16), nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("ended_at", BigInteger, nullable=True),
+    Column("end_reason", String(32), nullable=True),
+    Index(
+        "ux_sessions_live_pseudo",
+        "pseudo_key",
+        unique=True,
+        sqlite_where=text("ended_at IS NULL"),
+        postgresql_where=text("ended_at IS NULL"),
+    ),
+    Index("ix_sessions_device", "device_hash"),
+    Index("ix_sessions_network", "network_hash"),
+)
+
+rooms = Table(
+    "rooms",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name_fr", String(80), nullable=False),
+    Column("name_en", String(80), nullable=False),
+    Column("band", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("owner", String(32), nullable=True),
+    Column("last_seq", BigInteger, nullable=False, server_default="0"),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+room_members = Table(
+    "room_members",
+    metadata,
+    Column("room_id", String(64), ForeignKey("rooms.id"), nullable=False),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("joined_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("room_id", "session_id"),
+    Index("ix_room_members_session", "session_id"),
+)
+
+room_invites = Table(
+    "room_invites",
+    metadata,
+    Column("room_id", String(64), ForeignKey("rooms.id"), nullable=False),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("invited_by", String(32), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("room_id", "session_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("room_id", String(64), ForeignKey("rooms.id"), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("pseudo", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("room_id", "seq", name="ux_messages_room_seq"),
+    UniqueConstraint("session_id", "client_id", name="ux_messages_client_id"),
+)
+
+pm_conversations = Table(
+    "pm_conversations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("a_session", String(32), ForeignKey("sessions.id"), nullable=False),  # a < b
+    Column("b_session", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("last_seq", BigInteger, nullable=False, server_default="0"),
+    Column("a_read", BigInteger, nullable=False, server_default="0"),
+    Column("b_read", BigInteger, nullable=False, server_default="0"),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("a_session", "b_session", name="ux_pm_pair"),
+    Index("ix_pm_b", "b_session"),
+)
+
+pm_messages = Table(
+    "pm_messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("pm_id", Integer, ForeignKey("pm_conversations.id"), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("pm_id", "seq", name="ux_pm_messages_seq"),
+    UniqueConstraint("session_id", "client_id", name="ux_pm_messages_client_id"),
+)
+
+ignores = Table(
+    "ignores",
+    metadata,
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("ignored_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint("session_id", "ignored_id"),
+)

@@ -1,0 +1,1 @@
+"""The transport: thin HTTP routes and the WebSocket session. Only this layer speaks HTTP."""

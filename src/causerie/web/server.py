@@ -1,0 +1,86 @@
+"""The aiohttp application: middlewares, routes, start-up and shut-down."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from causerie.app import Causerie
+from causerie.config import Settings
+from causerie.errors import CauserieError
+from causerie.storage.database import is_unavailable
+from causerie.web import http, ws
+from causerie.web.keys import APP
+
+log = logging.getLogger("causerie")
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+# No client address in the access log: IP addresses belong only in the legal store.
+ACCESS_LOG_FORMAT = '"%r" %s %b %Tfs'
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _error(error: CauserieError) -> web.Response:
+    return http.json_response({"error": {"code": error.code, "message": error.message()}}, status=error.status)
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except CauserieError as error:
+        response = _error(error)
+    except web.HTTPException as exc:
+        if exc.status == 404 and request.path.startswith("/api/"):
+            response = _error(CauserieError("not_found"))
+        elif exc.status == 405:
+            response = http.json_response({"error": {"code": "method_not_allowed", "message": {
+                "fr": "Méthode non permise.", "en": "Method not allowed."}}}, status=405)
+        else:
+            raise
+    except Exception as exc:
+        if not is_unavailable(exc):
+            raise
+        log.warning("database unavailable: %s", type(exc).__name__)
+        response = _error(CauserieError("unavailable"))
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(core: Causerie) -> web.Application:
+    application = web.Application(middlewares=[errors], client_max_size=64 * 1024)
+    application[APP] = core
+    application.router.add_routes(http.routes)
+    application.router.add_get("/ws", ws.websocket)
+    static = http.STATIC
+    if static.is_dir():
+        application.router.add_static("/static/", str(static), append_version=False)
+
+    async def on_startup(_app: web.Application) -> None:
+        await core.start()
+
+    async def on_cleanup(_app: web.Application) -> None:
+        await core.close()
+
+    application.on_startup.append(on_startup)
+    application.on_cleanup.append(on_cleanup)
+    return application
+
+
+def run_server(settings: Settings) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    core = Causerie(settings)
+    log.info("Causerie on http://%s:%d", settings.host, settings.port)
+    web.run_app(create_app(core), host=settings.host, port=settings.port, print=None,
+                access_log_format=ACCESS_LOG_FORMAT)
