@@ -79,7 +79,7 @@ export function diffPeople(added, removed) {
 function card(person) {
   const me = isMe(person.pseudo);
   const ignored = state.ignored.has(person.pseudo);
-  const li = h('li', { class: `person${me ? ' me' : ''}${ignored ? ' ignored' : ''}` },
+  const li = h('li', { class: `person${me ? ' is-me' : ''}${ignored ? ' ignored' : ''}` },
     h('p', { class: 'person-line' },
       h('span', { class: 'person-pseudo' }, person.pseudo),
       me ? h('span', { class: 'person-tag' }, t('people.you')) : null,
