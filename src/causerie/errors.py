@@ -53,8 +53,10 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "not_room_owner": ErrorSpec(403, "Seul le créateur du salon peut inviter.", "Only the room's creator can invite."),
     # messages
     "text_empty": ErrorSpec(422, "Le message est vide.", "The message is empty."),
-    "text_too_long": ErrorSpec(422, "Le message dépasse {limit} caractères.", "The message is over {limit} characters."),
-    "client_id_invalid": ErrorSpec(422, "client_id doit faire 1 à 64 caractères.", "client_id must be 1 to 64 characters."),
+    "text_too_long": ErrorSpec(422, "Le message dépasse {limit} caractères.",
+                               "The message is over {limit} characters."),
+    "client_id_invalid": ErrorSpec(422, "client_id doit faire 1 à 64 caractères.",
+                                   "client_id must be 1 to 64 characters."),
     # private messages and people
     "user_unknown": ErrorSpec(404, "Personne de ce nom n'est connecté.", "Nobody of that name is online."),
     "pm_self": ErrorSpec(422, "Vous ne pouvez pas vous écrire à vous-même.", "You cannot write to yourself."),

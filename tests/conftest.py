@@ -1,0 +1,84 @@
+"""Shared fixtures: a real Causerie server on 127.0.0.1 and real HTTP/WebSocket clients.
+
+`server` runs the real aiohttp application in the test's event loop on a free loopback port, so
+tests can also look at its state. Set CAUSERIE_TEST_BACKEND=postgres-redis to run the same tests on
+PostgreSQL and Redis (issue 7).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import ClientSession, web
+
+from causerie.app import Causerie
+from causerie.config import Settings
+from causerie.web.server import create_app
+from chat_client import ChatClient, Server
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(host="127.0.0.1", port=0, db_url=f"sqlite+aiosqlite:///{tmp_path}/test.db",
+                    broker_url="memory://", session_grace_s=5.0)
+
+
+async def start_server(settings: Settings) -> tuple[Server, web.AppRunner]:
+    core = Causerie(settings)
+    runner = web.AppRunner(create_app(core), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return Server(core=core, url=f"http://127.0.0.1:{port}"), runner
+
+
+@pytest.fixture
+async def server(settings: Settings) -> AsyncIterator[Server]:
+    srv, runner = await start_server(settings)
+    try:
+        yield srv
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[ClientSession]:
+    async with ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+async def clients(server: Server) -> AsyncIterator[list[ChatClient]]:
+    """A list the test appends ChatClients to; all are closed at the end."""
+    made: list[ChatClient] = []
+    yield made
+    for c in made:
+        await c.close()
+
+
+@pytest.fixture
+def new_client(server: Server, clients: list[ChatClient]):  # type: ignore[no-untyped-def]
+    async def make(pseudo: str, age: int = 25, gender: str = "man", postal_code: str = "75011",
+                   connect: bool = True) -> ChatClient:
+        client = ChatClient(server.url)
+        clients.append(client)
+        await client.enter(pseudo, age=age, gender=gender, postal_code=postal_code)
+        if connect:
+            await client.connect()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def no_tracebacks(caplog: pytest.LogCaptureFixture):  # type: ignore[no-untyped-def]
+    """Fails the test if anything logged an exception traceback (client errors must not)."""
+    caplog.set_level(logging.INFO)
+    yield caplog
+    for record in caplog.records:
+        assert record.exc_info is None, f"traceback logged: {record.getMessage()}"
+        assert record.levelno < logging.ERROR, f"error logged: {record.getMessage()}"
