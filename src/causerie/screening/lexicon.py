@@ -57,6 +57,8 @@ def _norm_piece(piece: str) -> list[str]:
 
 def _word_regex(word: str) -> tuple[str, list[tuple[str, bool]]]:
     """Regex for one term word and the index keys it can start with: (key, is_prefix)."""
+    if word.startswith("re:"):
+        return "(?:" + word[3:] + ")", []
     alternatives = word[1:-1].split("|") if word.startswith("(") and word.endswith(")") else [word]
     parts: list[str] = []
     keys: list[tuple[str, bool]] = []
@@ -94,6 +96,19 @@ def compile_term(term: str) -> tuple[re.Pattern[str], list[tuple[str, bool]]]:
     return re.compile(regex + "(?= )"), keys
 
 
+def _expand(line: str, macros: dict[str, str]) -> str:
+    """Replace `$NAME` by `(a|b)`, or by `a|b` when already inside an alternative group."""
+
+    def repl(m: re.Match[str]) -> str:
+        value = macros.get(m.group(0))
+        if value is None:
+            raise ValueError(f"unknown macro {m.group(0)}")
+        inside = line.rfind("(", 0, m.start()) > line.rfind(")", 0, m.start())
+        return value if inside else f"({value})"
+
+    return re.sub(r"\$[A-Z_]+", repl, line)
+
+
 class Lexicons:
     """All category lexicons, indexed by the first word of each term for a single pass per message."""
 
@@ -125,8 +140,7 @@ class Lexicons:
                 macros[name.strip()] = value.strip()
                 continue
             if "$" in line and not line.split(None, 1)[1].lstrip().startswith("re:"):
-                for name in sorted(macros, key=len, reverse=True):
-                    line = line.replace(name, f"({macros[name]})")
+                line = _expand(line, macros)
             weight_text, _, rest = line.partition(" ")
             rest = rest.strip()
             condition = None

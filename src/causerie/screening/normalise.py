@@ -181,22 +181,22 @@ _DIGIT_O = re.compile(r"(?<![a-z0-9])(?=[0-9o \t.\-]*[0-9])[0-9o]+(?:[ \t.\-]+[0
 
 
 def _compose(values: list[int]) -> list[str]:
-    """Compose French number words: [30, 4] → "34", [60, 10] → "70", [4, 20, 10] → "90"."""
+    """Compose French number words: [30, 4] → "34", [60, 10, 8] → "78", [4, 20, 10] → "90"."""
     out: list[str] = []
+    padded = [*values, -1, -1, -1]
     i = 0
     while i < len(values):
-        v = values[i]
-        nxt = values[i + 1] if i + 1 < len(values) else None
-        if v == 4 and nxt == 20:  # quatre-vingt(s)
-            v, i = 80, i + 1
-            nxt = values[i + 1] if i + 1 < len(values) else None
-        if v in (20, 30, 40, 50, 60, 70, 80, 90) and nxt is not None and nxt < 20 and nxt > 0 and \
-                (v in (60, 80) or nxt < 10):
-            out.append(str(v + nxt))
-            i += 2
-            continue
-        out.append(str(v))
+        v = padded[i]
         i += 1
+        if v == 4 and padded[i] == 20:  # quatre-vingt(s)
+            v, i = 80, i + 1
+        if v in (60, 80) and 10 <= padded[i] <= 19:
+            v, i = v + padded[i], i + 1
+        elif v in (20, 30, 40, 50, 60, 70, 80, 90) and 1 <= padded[i] <= 9:
+            v, i = v + padded[i], i + 1
+        if v in (70, 90) and 1 <= padded[i] <= 9:
+            v, i = v + padded[i], i + 1
+        out.append(str(v))
     return out
 
 

@@ -1,0 +1,53 @@
+"""Contact details: phone numbers (spaced, dotted, in words), e-mail addresses, handles and links."""
+
+from __future__ import annotations
+
+import re
+
+from causerie.screening.detectors.base import Evidence
+from causerie.screening.normalise import Normalised
+from causerie.screening.types import ScreenContext
+
+# French numbers (0X XX XX XX XX, +33 X, 0033 X) once separators are gone; read on the digits view.
+_PHONE = re.compile(r"(?<!\d)(?:\+ ?33|0033|33)? ?\(?0?\)?[1-9](?:[ .\-/]*\d){8}(?!\d)")
+_LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-/]*\d){7,}(?!\d)")
+_PARTIAL_MOBILE = re.compile(r"(?<![\d.,])0[67](?:[ .\-/]*\d{2}){1,3}(?![\d.,])")
+_EMAIL = re.compile(r"[a-z0-9._%+\-]+ ?(?:@|\(at\)|\[at\]| at | arobase ) ?[a-z0-9\-]+ ?(?:\.|\(dot\)| dot | point ) ?"
+                    r"[a-z]{2,}")
+_HANDLE_AT = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}")
+# theo.zz.92, clara_lune07: letters with dots/underscores and digits, the shape of a handle.
+_HANDLE_SHAPE = re.compile(r"(?<![\w@.])(?=[a-z0-9._]*[a-z]{2})(?=[a-z0-9._]*\d)[a-z][a-z0-9]*[._][a-z0-9._]*[a-z0-9]"
+                           r"(?![\w@])")
+_URL = re.compile(r"https?://|www\.|(?<![\w@])[a-z0-9\-]{2,}\.(?:com|fr|net|org|io|gg|me|ly|app|link|xyz|ru|"
+                  r"example|be|ch|tv|co|info|site|online|shop)\b(?!\.)")
+_SOCIAL = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|telegram|whatsapp|discord|kik|tiktok|emoghost|"
+                     r"fantome|skype|wizz|yubo|signal)\b")
+_AT_SIGN_EMAIL = re.compile(r"@[a-z0-9\-]+\.[a-z]{2,}")
+
+
+class ContactDetector:
+    name = "contact"
+
+    def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:
+        lower = n.lower
+        digits = n.digits
+        for m in _PHONE.finditer(digits):
+            number = re.sub(r"\D", "", m.group(0))
+            if 9 <= len(number) <= 13:
+                evidence.add("contact", 0.9, "contact:phone")
+                break
+        else:
+            if _LONG_DIGITS.search(digits) and re.search(r"\b(num|numero|tel|appel|06|07|sms|whatsapp)", n.text):
+                evidence.add("contact", 0.6, "contact:digits")
+            elif _PARTIAL_MOBILE.search(digits):
+                evidence.add("contact", 0.35, "contact:partial-mobile")
+        if _EMAIL.search(lower) and ("@" in lower or " at " in lower or "arobase" in lower or "(at)" in lower):
+            evidence.add("contact", 0.9, "contact:email")
+        social = _SOCIAL.search(n.text) is not None
+        if _HANDLE_AT.search(lower) and not _AT_SIGN_EMAIL.search(lower):
+            evidence.add("contact", 0.65 if social else 0.35, "contact:handle-at")
+        elif _HANDLE_SHAPE.search(lower) and not _URL.search(lower):
+            evidence.add("contact", 0.6 if social else 0.3, "contact:handle")
+        if _URL.search(lower):
+            evidence.add("contact", 0.2, "contact:link")
+            evidence.add("scam", 0.2, "scam:link")

@@ -1,0 +1,85 @@
+"""Each detector family on an obvious positive and a hard negative."""
+
+from __future__ import annotations
+
+import pytest
+
+from causerie.screening import ScreenContext, Screener
+from causerie.screening.detectors import default_detectors
+
+ADULTS = ScreenContext(where="pm", band="adult", sender_age=30, recipient_age=29)
+ROOM = ScreenContext(where="room", band="adult", sender_age=30, room="Général")
+ADULT_TO_TEEN = ScreenContext(where="pm", band="teen", sender_age=34, recipient_age=15)
+TEENS = ScreenContext(where="pm", band="teen", sender_age=16, recipient_age=16)
+
+
+@pytest.fixture(scope="module")
+def rules() -> Screener:
+    return Screener(detectors=default_detectors(with_model=False))
+
+
+@pytest.fixture(scope="module")
+def full() -> Screener:
+    return Screener()
+
+
+POSITIVES = [
+    ("drugs", "yo j ai de la b3uh et du teuchi dispo, 10 le g, livraison possible", ROOM),
+    ("drugs", "qui a de la c0ke ce soir ?", ROOM),
+    ("drugs", "🍃❄️ dispo sur Paris, prix en mp", ROOM),
+    ("solicitation", "plan rémunéré ce soir, 150 roses l'heure, je reçois", ROOM),
+    ("solicitation", "tu prends combien pour une nuit ?", ADULTS),
+    ("hate", "les arabes c'est tous des voleurs, dehors", ROOM),
+    ("hate", "mort aux pd", ROOM),
+    ("harassment", "t'es qu'une grosse pute, ferme ta gueule", ADULTS),
+    ("harassment", "pourquoi tu me réponds pas ? tu m'as bloqué, j'ai fait un nouveau compte", ADULTS),
+    ("threat", "je sais où tu habites, je vais te retrouver", ADULTS),
+    ("threat", "viens seul au parc samedi, on t'attend", ADULTS),
+    ("scam", "envoie moi 3 codes neosurf de 50 sinon j'envoie tes photos à ta famille", ADULTS),
+    ("scam", "gagne 500 euros par jour sans rien faire grâce au trading crypto", ROOM),
+    ("contact", "ajoute moi sur s n a p", ADULTS),
+    ("contact", "mon num c'est zero six douze trente quatre cinquante six soixante dix huit", ADULTS),
+    ("contact", "écris moi : theo.martin@mail.example", ADULTS),
+    ("contact", "mon 👻 c'est theo.zz.92", ADULTS),
+    ("sexual_explicit", "dispo pour un plan cul ce soir, j'ai trop envie de toi", ADULTS),
+    ("sexual_minor", "t'as quel âge ? tu es seule chez toi ? c'est notre secret", ADULT_TO_TEEN),
+    ("sexual_minor", "envoie moi une photo de toi en maillot, dis rien à tes parents", ADULT_TO_TEEN),
+]
+
+NEGATIVES = [
+    ("drugs", "j'ai vu un reportage sur le trafic de cannabis à Marseille", ROOM),
+    ("drugs", "mon médecin m'a prescrit du tramadol pour le dos", ADULTS),
+    ("solicitation", "je lui ai offert un bouquet de roses pour son anniversaire", ROOM),
+    ("hate", "je suis gay et fier de l'être", ROOM),
+    ("hate", "on m'a traité de sale arabe au lycée, c'est honteux", ROOM),
+    ("harassment", "je suis trop nulle en maths", ROOM),
+    ("threat", "je vais te tuer au prochain match de fifa mdr", ADULTS),
+    ("threat", "je vais défoncer mes révisions ce soir", ROOM),
+    ("scam", "attention, ne donnez jamais de code neosurf à quelqu'un sur internet", ROOM),
+    ("contact", "j'ai vu une vidéo trop drôle sur tiktok", ROOM),
+    ("contact", "on continue en mp ?", ADULTS),
+    ("sexual_explicit", "il fait trop chaud ce soir", ROOM),
+    ("sexual_minor", "t'as quel âge ?", ADULTS),
+    ("sexual_minor", "t'as quel âge ?", TEENS),
+]
+
+
+@pytest.mark.parametrize(("category", "message", "ctx"), POSITIVES)
+def test_rules_catch(rules: Screener, category: str, message: str, ctx: ScreenContext) -> None:
+    assert category in rules.screen(message, ctx).labels
+
+
+@pytest.mark.parametrize(("category", "message", "ctx"), NEGATIVES)
+def test_rules_spare(rules: Screener, category: str, message: str, ctx: ScreenContext) -> None:
+    assert category not in rules.screen(message, ctx).labels
+
+
+@pytest.mark.parametrize(("category", "message", "ctx"), POSITIVES[::3])
+def test_full_pipeline_catches(full: Screener, category: str, message: str, ctx: ScreenContext) -> None:
+    assert category in full.screen(message, ctx).labels
+
+
+def test_benign_chat_passes(full: Screener) -> None:
+    for message in ["salut tout le monde, ça va ?", "quelqu'un a vu le match hier ?", "bonne nuit à tous"]:
+        verdict = full.screen(message, ROOM)
+        assert verdict.action == "allow" and verdict.labels == ()

@@ -1,0 +1,167 @@
+"""Engine behaviour: context-aware ages, policy actions, reasons, reload and the fail-safe."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from causerie.screening import ScreenContext, Screener, Verdict
+from causerie.screening.detectors import default_detectors
+from causerie.screening.detectors.base import Evidence
+from causerie.screening.normalise import Normalised
+from causerie.screening.policy import DEFAULT_POLICY_PATH, PolicyError
+
+ADULTS = ScreenContext(where="pm", band="adult", sender_age=31, recipient_age=33)
+ADULT_TO_TEEN = ScreenContext(where="pm", band="teen", sender_age=31, recipient_age=15)
+TEENS = ScreenContext(where="pm", band="teen", sender_age=15, recipient_age=16)
+TEEN_ROOM = ScreenContext(where="room", band="teen", sender_age=16, room="Ados 15-17")
+ADULT_ROOM = ScreenContext(where="room", band="adult", sender_age=25, room="Général")
+EXPLICIT_ROOM = ScreenContext(where="room", band="adult", sender_age=25, room="Coquin 18+", explicit_allowed=True)
+
+
+@pytest.fixture(scope="module")
+def screener() -> Screener:
+    return Screener()
+
+
+def test_interface(screener: Screener) -> None:
+    v = screener.screen("bonjour", ADULT_ROOM)
+    assert isinstance(v, Verdict)
+    assert v.labels == () and v.action == "allow" and v.category is None and v.reason is None
+    assert not v.open_case and set(v.scores) >= {"drugs", "contact", "sexual_minor"}
+
+
+def test_age_question_depends_on_ages(screener: Screener) -> None:
+    question = "t'as quel âge ?"
+    assert screener.screen(question, ADULTS).action == "allow"
+    assert screener.screen(question, TEENS).action == "allow"
+    grooming = screener.screen(question, ADULT_TO_TEEN)
+    assert "sexual_minor" in grooming.labels
+    assert grooming.action == "block" and grooming.open_case
+
+
+def test_explicit_talk_to_a_minor_is_sexual_minor(screener: Screener) -> None:
+    v = screener.screen("j'ai envie de toi, plan cul ce soir ?", ADULT_TO_TEEN)
+    assert "sexual_minor" in v.labels and "sexual_explicit" not in v.labels
+
+
+def test_sexual_explicit_allowed_only_in_opt_in_rooms(screener: Screener) -> None:
+    message = "dispo pour un plan cul ce soir, j'ai trop envie de toi"
+    assert screener.screen(message, ADULT_ROOM).action == "block"
+    allowed = screener.screen(message, EXPLICIT_ROOM)
+    assert "sexual_explicit" in allowed.labels and allowed.action == "allow"
+
+
+def test_contact_blocked_for_teens_flagged_for_adults(screener: Screener) -> None:
+    message = "ajoute moi sur snap c'est theo.zz.92"
+    teen = screener.screen(message, TEEN_ROOM)
+    adult = screener.screen(message, ADULT_ROOM)
+    assert teen.action == "block" and teen.category == "contact"
+    assert adult.action == "flag" and adult.category == "contact"
+
+
+def test_default_actions(screener: Screener) -> None:
+    drugs = screener.screen("qui a de la beuh ? livraison possible", ADULT_ROOM)
+    assert drugs.action == "block" and drugs.open_case and drugs.category == "drugs"
+    harassment = screener.screen("t'es qu'un gros connard", ADULTS)
+    assert harassment.action == "hold" and not harassment.open_case
+    assert harassment.reason is not None and harassment.reason["fr"] and harassment.reason["en"]
+    assert harassment.code == "screening.harassment"
+
+
+def test_every_category_has_reasons_in_both_languages(screener: Screener) -> None:
+    for rule in screener.policy.categories.values():
+        assert rule.reason["fr"] and rule.reason["en"]
+
+
+def test_multiple_labels_most_severe_action_wins(screener: Screener) -> None:
+    v = screener.screen("sale pd je vais te retrouver et te planter", ADULTS)
+    assert {"threat", "hate"} <= set(v.labels)
+    assert v.action == "block"
+
+
+class Boom:
+    name = "boom"
+
+    def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:
+        raise RuntimeError("bug")
+
+
+class Slow:
+    name = "slow"
+
+    def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("bad", [Boom(), Slow()])
+def test_failsafe_holds_in_teen_band(bad: object, caplog: pytest.LogCaptureFixture) -> None:
+    screener = Screener(detectors=[*default_detectors(with_model=False), bad])  # type: ignore[list-item]
+    secret = "message tout à fait banal numéro 4242"
+    with caplog.at_level(logging.ERROR, logger="causerie.screening"):
+        teen = screener.screen(secret, TEEN_ROOM)
+    assert teen.action == "hold" and teen.category == "screening_error"
+    assert teen.reason is not None and teen.errors
+    assert "4242" not in caplog.text and "banal" not in caplog.text  # never log message text
+    assert bad.name in caplog.text  # type: ignore[attr-defined]
+    adult = screener.screen(secret, ADULT_ROOM)
+    assert adult.action != "allow" or adult.errors  # never crashes; adult failsafe is configurable
+
+
+def test_failsafe_keeps_the_stronger_verdict() -> None:
+    screener = Screener(detectors=[*default_detectors(with_model=False), Boom()])
+    v = screener.screen("qui a de la beuh ? livraison possible", TEEN_ROOM)
+    assert v.action == "block" and v.category == "drugs"
+
+
+def _policy_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "policy.toml"
+    shutil.copy(DEFAULT_POLICY_PATH, path)
+    return path
+
+
+def test_policy_reload(tmp_path: Path) -> None:
+    path = _policy_copy(tmp_path)
+    screener = Screener(policy_path=path)
+    message = "t'es qu'un gros connard"
+    assert screener.screen(message, ADULTS).action == "hold"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[categories.harassment]")
+    section = text[start:].replace('adult = "hold"', 'adult = "block"', 1)
+    path.write_text(text[:start] + section, encoding="utf-8")
+    screener.reload()
+    assert screener.screen(message, ADULTS).action == "block"
+
+
+def test_policy_reload_on_mtime_change(tmp_path: Path) -> None:
+    path = _policy_copy(tmp_path)
+    screener = Screener(policy_path=path)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("[categories.harassment]")
+    path.write_text(text[:start] + text[start:].replace('adult = "hold"', 'adult = "shadow"', 1), encoding="utf-8")
+    screener._checked = 0.0  # the file is checked at most once a second
+    screener._mtime = -1.0
+    v = screener.screen("t'es qu'un gros connard", ADULTS)
+    assert v.action == "shadow" and v.reason is None  # shadow: the sender is not told
+
+
+def test_invalid_policy_keeps_previous(tmp_path: Path) -> None:
+    path = _policy_copy(tmp_path)
+    screener = Screener(policy_path=path)
+    path.write_text(path.read_text(encoding="utf-8").replace('teen = "block"', 'teen = "explode"', 1),
+                    encoding="utf-8")
+    with pytest.raises(PolicyError):
+        screener.reload()
+    assert screener.screen("qui a de la beuh ? livraison possible", ADULT_ROOM).action == "block"
+
+
+def test_context_from_mapping() -> None:
+    ctx = ScreenContext.from_mapping({"where": "pm", "sender_age": 38, "recipient_age": 14, "room": None})
+    assert ctx.band == "teen" and ctx.adult_to_minor
+    room = ScreenContext.from_mapping({"where": "room", "sender_age": 30, "recipient_age": None,
+                                       "room": "Coquin 18+"}, explicit_rooms=frozenset({"Coquin 18+"}))
+    assert room.band == "adult" and room.explicit_allowed and room.space == "adult_explicit"
