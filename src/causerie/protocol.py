@@ -316,9 +316,14 @@ class RoomList(msgspec.Struct):
     rooms: list[RoomInfo]
 
 
-class History(msgspec.Struct):
-    messages: list[MessageOut] | list[PmMessageOut]
+class RoomHistory(msgspec.Struct):
+    messages: list[MessageOut]
     before: int | None  # cursor for the next (older) page, or None at the start
+
+
+class PmHistory(msgspec.Struct):
+    messages: list[PmMessageOut]
+    before: int | None
 
 
 class Health(msgspec.Struct):

@@ -18,7 +18,8 @@ from causerie.protocol import (
     Commune,
     CommuneList,
     Health,
-    History,
+    PmHistory,
+    RoomHistory,
     RoomList,
     SessionCreate,
     SessionCreated,
@@ -126,7 +127,7 @@ async def room_history(request: web.Request) -> web.Response:
     page = await app.messages.before(room.id, before, limit)
     messages = [message_out(m) for m in page if m.session_id not in session.ignored]
     cursor = page[0].seq if page and page[0].seq > 1 else None
-    return json_response(History(messages=messages, before=cursor))
+    return json_response(RoomHistory(messages=messages, before=cursor))
 
 
 @routes.get("/api/pms/{pm}/history")
@@ -139,7 +140,7 @@ async def pm_history(request: web.Request) -> web.Response:
     limit = min(max(_int_query(request, "limit", 50) or 1, 1), 100)
     messages = await do_pm_history(app, session, int(raw), before, limit)
     cursor = messages[0].seq if messages and messages[0].seq > 1 else None
-    return json_response(History(messages=messages, before=cursor))
+    return json_response(PmHistory(messages=messages, before=cursor))
 
 
 @routes.get("/api/health")

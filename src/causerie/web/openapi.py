@@ -12,7 +12,8 @@ from causerie.protocol import (
     CommuneList,
     ErrorResponse,
     Health,
-    History,
+    PmHistory,
+    RoomHistory,
     RoomList,
     SessionCreate,
     SessionCreated,
@@ -41,7 +42,9 @@ CURSOR = [
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     _, components = msgspec.json.schema_components(
-        [SessionCreate, SessionCreated, CommuneList, RoomList, History, Health, ErrorResponse], ref_template=REF)
+        [SessionCreate, SessionCreated, CommuneList, RoomList, RoomHistory, PmHistory, Health, ErrorResponse],
+        ref_template=REF,
+    )
     paths: dict[str, Any] = {
         "/api/session": {
             "post": {"summary": "Enter the chat (no signup)", "operationId": "createSession",
@@ -66,7 +69,7 @@ def openapi_document() -> dict[str, Any]:
                     "security": BEARER,
                     "parameters": [{"name": "room", "in": "path", "required": True,
                                     "schema": {"type": "string"}}, *CURSOR],
-                    "responses": {"200": {"description": "messages", **_json("History")},
+                    "responses": {"200": {"description": "messages", **_json("RoomHistory")},
                                   **_errors(401, 403, 404, 422)}},
         },
         "/api/pms/{pm}/history": {
@@ -74,7 +77,7 @@ def openapi_document() -> dict[str, Any]:
                     "security": BEARER,
                     "parameters": [{"name": "pm", "in": "path", "required": True,
                                     "schema": {"type": "integer"}}, *CURSOR],
-                    "responses": {"200": {"description": "messages", **_json("History")},
+                    "responses": {"200": {"description": "messages", **_json("PmHistory")},
                                   **_errors(401, 404, 422)}},
         },
         "/api/health": {"get": {"summary": "Liveness", "operationId": "health",

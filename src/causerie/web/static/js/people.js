@@ -91,8 +91,7 @@ function card(person) {
     if (!ignored) {
       actions.append(h('button', {
         type: 'button', class: 'btn-small', onclick: () => ctx.openPm(person),
-        'aria-label': t('people.pm_with', { pseudo: person.pseudo }),
-      }, t('people.pm')));
+      }, t('people.pm'), h('span', { class: 'sr-only' }, t('people.pm_to', { pseudo: person.pseudo }))));
     }
     actions.append(h('button', {
       type: 'button', class: 'btn-small msg-menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
