@@ -57,7 +57,7 @@ def test_two_people_chat_pm_filter_and_ignore(chat, pseudo) -> None:
     expect(card).to_contain_text("♀")
     expect(card).to_contain_text("femme")
     expect(card).to_contain_text("moins de 10 km")
-    card.get_by_role("button", name=f"Écrire en privé à {alice_name}").click()
+    card.get_by_role("button", name=f"Message privé à {alice_name}").click()
     expect(bruno.locator("#composer-input")).to_be_focused()
     chat.say(bruno, "Un mot en privé")
 
