@@ -18,6 +18,24 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_upgrade(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from causerie.config import Settings
+    from causerie.storage import database
+
+    async def upgrade() -> None:
+        engine = database.create_engine(Settings.from_env(db_url=args.db).db_url)
+        try:
+            await database.upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(upgrade())
+    print("database schema is up to date")
+    return 0
+
+
 def _screen(argv: list[str]) -> int:
     from causerie.screening.cli import main as screen_main
 
@@ -34,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", default=None, help="database URL (default: SQLite under ./var/)")
     serve.add_argument("--broker", default=None, help="event bus URL: memory:// (default) or redis://…")
     serve.set_defaults(func=_serve)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND", required=True)
+    upgrade = db_sub.add_parser("upgrade", help="apply the schema migrations (SQLite or PostgreSQL)")
+    upgrade.add_argument("--db", default=None, help="database URL (default: SQLite under ./var/)")
+    upgrade.set_defaults(func=_db_upgrade)
 
     sub.add_parser("screen", help="screen messages from a JSONL file (see `causerie screen --help`)",
                    add_help=False)

@@ -20,6 +20,9 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# 64-bit ids on PostgreSQL; on SQLite an INTEGER PRIMARY KEY is already 64-bit (and the rowid).
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
 # One row per chat session. Holds the identification data the law requires (LCEN art. 6,
 # décret 2021-1362): IP address, source port, user agent, start and end times, and what was declared.
 sessions = Table(
@@ -94,7 +97,7 @@ room_invites = Table(
 messages = Table(
     "messages",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("id", BigId, primary_key=True, autoincrement=True),
     Column("room_id", String(64), ForeignKey("rooms.id"), nullable=False),
     Column("seq", BigInteger, nullable=False),
     Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
@@ -123,7 +126,7 @@ pm_conversations = Table(
 pm_messages = Table(
     "pm_messages",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("id", BigId, primary_key=True, autoincrement=True),
     Column("pm_id", Integer, ForeignKey("pm_conversations.id"), nullable=False),
     Column("seq", BigInteger, nullable=False),
     Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
