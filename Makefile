@@ -29,9 +29,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 
 bench: $(STAMP)
+	$(PY) -c 'import uvloop' 2>/dev/null || $(PIP) install -q uvloop
+	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
 	$(PY) bench/run.py
 
 bench-quick: $(STAMP)
+	$(PY) -c 'import uvloop' 2>/dev/null || $(PIP) install -q uvloop
+	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
 	$(PY) bench/run.py --quick
 
 screenshots: $(STAMP) browser
