@@ -8,9 +8,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType
+from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType, web
 
 from causerie.app import Causerie
+from causerie.config import Settings
+from causerie.web.server import create_app
 
 _ids = itertools.count(1)
 
@@ -19,6 +21,16 @@ _ids = itertools.count(1)
 class Server:
     core: Causerie
     url: str
+
+
+async def start_server(settings: Settings) -> tuple[Server, web.AppRunner]:
+    core = Causerie(settings)
+    runner = web.AppRunner(create_app(core), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    return Server(core=core, url=f"http://127.0.0.1:{port}"), runner
 
 
 class ChatClient:

@@ -12,28 +12,16 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession
 
-from causerie.app import Causerie
 from causerie.config import Settings
-from causerie.web.server import create_app
-from chat_client import ChatClient, Server
+from chat_client import ChatClient, Server, start_server
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(host="127.0.0.1", port=0, db_url=f"sqlite+aiosqlite:///{tmp_path}/test.db",
                     broker_url="memory://", session_grace_s=5.0)
-
-
-async def start_server(settings: Settings) -> tuple[Server, web.AppRunner]:
-    core = Causerie(settings)
-    runner = web.AppRunner(create_app(core), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return Server(core=core, url=f"http://127.0.0.1:{port}"), runner
 
 
 @pytest.fixture

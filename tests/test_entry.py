@@ -135,7 +135,7 @@ async def test_postal_code_lookup(server, http) -> None:
 
 
 async def test_session_ends_after_grace_without_connection(settings, tmp_path) -> None:
-    from conftest import start_server
+    from chat_client import start_server
 
     srv, runner = await start_server(settings.with_(session_grace_s=0.2))
     try:

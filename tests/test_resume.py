@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from chat_client import ChatClient
-from conftest import start_server
+from chat_client import ChatClient, start_server
 
 
 async def test_resume_gets_exactly_what_was_missed(new_client) -> None:
