@@ -54,7 +54,7 @@ NEGATIVES = [
     ("hate", "on m'a traité de sale arabe au lycée, c'est honteux", ROOM),
     ("harassment", "je suis trop nulle en maths", ROOM),
     ("threat", "je vais te tuer au prochain match de fifa mdr", ADULTS),
-    ("threat", "je vais défoncer mes révisions ce soir", ROOM),
+    ("threat", "je vais défoncer mon partiel de droit demain", ROOM),
     ("scam", "attention, ne donnez jamais de code neosurf à quelqu'un sur internet", ROOM),
     ("contact", "j'ai vu une vidéo trop drôle sur tiktok", ROOM),
     ("contact", "on continue en mp ?", ADULTS),

@@ -6,7 +6,7 @@ A lexicon file (`lexicons/<category>.txt`) holds one term per line:
     0.6   beuh                       a plain word or phrase
     0.3   livr*                      `*` ends a word prefix (livre, livraison, livreur)
     0.5   (t as|ta) quel age         `(a|b)` alternatives inside a term
-    0.4   on se voit .. seul*        `..` lets up to three words pass in between
+    0.4   on se voit .. seul*        `..` lets up to three words pass in between, `...` up to six
     -0.6  documentaire               negative weights mark innocent contexts
     0.5   @a2m tu es seul* chez toi  `@condition` applies the term only in that context
     0.7   re:\\d+ ?g (a|pour) \\d+ euros   `re:` is a raw regular expression on the matching view
@@ -40,6 +40,7 @@ CONDITIONS: dict[str, Callable[[ScreenContext], bool]] = {
 }
 
 _GAP = "(?: [a-z0-9]+){0,3}"
+_LONG_GAP = "(?: [a-z0-9]+){0,6}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class Term:
     rule: str
     pattern: re.Pattern[str]
     condition: str | None
+    needs_digit: bool = False
 
 
 def _norm_piece(piece: str) -> list[str]:
@@ -81,18 +83,18 @@ def compile_term(term: str) -> tuple[re.Pattern[str], list[tuple[str, bool]]]:
     tokens = re.findall(r"\([^)]*\)\*?|\S+", term)
     regex = ""
     keys: list[tuple[str, bool]] = []
-    pending_gap = False
+    gap = ""
     for i, token in enumerate(tokens):
-        if token == "..":
-            pending_gap = True
+        if token in ("..", "..."):
+            gap = _GAP if token == ".." else _LONG_GAP
             continue
         part, token_keys = _word_regex(token)
         if i == 0:
             keys = token_keys
             regex = part
         else:
-            regex += (_GAP if pending_gap else "") + " " + part
-        pending_gap = False
+            regex += gap + " " + part
+        gap = ""
     return re.compile(regex + "(?= )"), keys
 
 
@@ -107,6 +109,26 @@ def _expand(line: str, macros: dict[str, str]) -> str:
         return value if inside else f"({value})"
 
     return re.sub(r"\$[A-Z_]+", repl, line)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _combined(terms: list[Term]) -> tuple[re.Pattern[str], list[Term]]:
+    """One pattern testing every term at a position: each term is an optional capturing lookahead,
+    so a single match call reports all the terms that start there."""
+    source = "".join(f"(?:(?=({t.pattern.pattern})))?" for t in terms)
+    return re.compile(source), terms
+
+
+def _collect(entry: tuple[re.Pattern[str], list[Term]], text: str, pos: int, found: dict[str, Term]) -> None:
+    pattern, terms = entry
+    m = pattern.match(text, pos)
+    if m is None:
+        return
+    for group, term in zip(m.groups(), terms, strict=True):
+        if group is not None:
+            found[term.rule] = term
 
 
 class Lexicons:
@@ -124,6 +146,8 @@ class Lexicons:
                 continue
             self._load(path)
         self._prefix_lengths = sorted({len(k) for k in self._prefix})
+        self._exact_c = {k: _combined(v) for k, v in self._exact.items()}
+        self._prefix_c = {k: _combined(v) for k, v in self._prefix.items()}
 
     def _load(self, path: Path) -> None:
         category = path.stem
@@ -152,7 +176,9 @@ class Lexicons:
             rule = f"{category}:{lineno}"
             weight = float(weight_text)
             if rest.startswith("re:"):
-                self._raw.append(Term(category, weight, rule, re.compile(rest[3:]), condition))
+                source = rest[3:]
+                needs_digit = "\\d" in source and "|" not in source.split("\\d", 1)[0]
+                self._raw.append(Term(category, weight, rule, re.compile(source), condition, needs_digit))
                 continue
             try:
                 pattern, keys = compile_term(rest)
@@ -170,25 +196,22 @@ class Lexicons:
         """Every term that matches the message in this context, grouped by category."""
         text = n.text
         found: dict[str, Term] = {}
-        exact, prefix, lengths = self._exact, self._prefix, self._prefix_lengths
+        exact, prefix, lengths = self._exact_c, self._prefix_c, self._prefix_lengths
         pos = 1
         for token in text[1:-1].split(" "):
-            candidates = exact.get(token)
-            if candidates:
-                for term in candidates:
-                    if term.rule not in found and term.pattern.match(text, pos):
-                        found[term.rule] = term
+            entry = exact.get(token)
+            if entry is not None:
+                _collect(entry, text, pos, found)
             for k in lengths:
                 if k > len(token):
                     break
-                candidates = prefix.get(token[:k])
-                if candidates:
-                    for term in candidates:
-                        if term.rule not in found and term.pattern.match(text, pos):
-                            found[term.rule] = term
+                entry = prefix.get(token[:k])
+                if entry is not None:
+                    _collect(entry, text, pos, found)
             pos += len(token) + 1
+        has_digit = _DIGIT.search(text) is not None
         for term in self._raw:
-            if term.pattern.search(text):
+            if (has_digit or not term.needs_digit) and term.pattern.search(text):
                 found[term.rule] = term
         hits: dict[str, list[Hit]] = {}
         for term in found.values():

@@ -97,8 +97,10 @@ def join_spaced_letters(text: str) -> str:
 _LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                              "@": "a", "$": "s", "!": "i", "9": "g"})
 # A token mixing letters with digits or leet symbols, like c0ke, b3uh, sn@p, h3r0ine.
-_LEET_TOKEN = re.compile(r"(?<![\w@$!])(?=[a-z0-9@$!]*[a-z])(?=[a-z0-9@$!]*[0-9@$!][a-z])[a-z0-9@$!]{3,}")
-_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?[a-z]{0,4}")
+_LEET_TOKEN = re.compile(r"(?<![\w@$!])(?=[a-z0-9@$!]*[a-z][a-z0-9@$!]*[a-z])(?=[a-z0-9@$!]*[0-9@$!])[a-z0-9@$!]{3,}")
+# Numbers with a unit or an ordinal suffix stay as they are: 20g, 3mmc, 10e, 2eme, 16ans.
+_QUANTITY = re.compile(r"\d+(?:[.,]\d+)?(?:g|gr|kg|mg|e|eur|euros|m|mmc|k|h|min|mn|an|ans|cm|km|x|eme|er|ere|"
+                       r"e?me|aine|s|j|ml|cl|l)?")
 
 
 def undo_leet(text: str) -> str:

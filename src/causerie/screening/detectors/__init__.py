@@ -6,6 +6,7 @@ from causerie.screening.detectors.base import Detector, Evidence
 from causerie.screening.detectors.contact import ContactDetector
 from causerie.screening.detectors.lexical import LexiconDetector
 from causerie.screening.detectors.minors import MinorContextDetector
+from causerie.screening.detectors.precedence import PrecedenceDetector
 
 __all__ = ["Detector", "Evidence", "default_detectors"]
 
@@ -18,5 +19,6 @@ def default_detectors(with_model: bool = True) -> list[Detector]:
         model = load_model_detector()
         if model is not None:
             chain.append(model)
+    chain.append(PrecedenceDetector())
     chain.append(MinorContextDetector())
     return chain

@@ -10,7 +10,7 @@ from causerie.screening.types import ScreenContext
 
 # French numbers (0X XX XX XX XX, +33 X, 0033 X) once separators are gone; read on the digits view.
 _PHONE = re.compile(r"(?<!\d)(?:\+ ?33|0033|33)? ?\(?0?\)?[1-9](?:[ .\-/]*\d){8}(?!\d)")
-_LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-/]*\d){7,}(?!\d)")
+_LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-/]*\d){8,}(?!\d)")
 _PARTIAL_MOBILE = re.compile(r"(?<![\d.,])0[67](?:[ .\-/]*\d{2}){1,3}(?![\d.,])")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+ ?(?:@|\(at\)|\[at\]| at | arobase ) ?[a-z0-9\-]+ ?(?:\.|\(dot\)| dot | point ) ?"
                     r"[a-z]{2,}")
@@ -22,7 +22,7 @@ _URL = re.compile(r"https?://|www\.|(?<![\w@])[a-z0-9\-]{2,}\.(?:com|fr|net|org|
                   r"example|be|ch|tv|co|info|site|online|shop)\b(?!\.)")
 _SOCIAL = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|telegram|whatsapp|discord|kik|tiktok|emoghost|"
                      r"fantome|skype|wizz|yubo|signal)\b")
-_AT_SIGN_EMAIL = re.compile(r"@[a-z0-9\-]+\.[a-z]{2,}")
+_AT_SIGN_EMAIL = re.compile(r"[a-z0-9._%+\-] ?@ ?[a-z0-9\-]+\.[a-z]{2,}")
 
 
 class ContactDetector:

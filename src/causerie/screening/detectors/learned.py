@@ -1,7 +1,52 @@
-"""The learned stage (placeholder until a model is trained)."""
+"""The learned stage: naive-Bayes log-count ratios over words, word prefixes and word pairs,
+one calibrated binary scorer per category. Pure Python, no dependency; the weights ship in
+`model/screening-model.json.gz` (built by `make train-screening`, see train.py)."""
 
 from __future__ import annotations
 
+import gzip
+import json
+import math
+from pathlib import Path
 
-def load_model_detector() -> None:
-    return None
+from causerie.screening.detectors.base import Evidence
+from causerie.screening.features import features
+from causerie.screening.normalise import Normalised
+from causerie.screening.types import ScreenContext
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "model" / "screening-model.json.gz"
+
+
+class LearnedDetector:
+    name = "model"
+
+    def __init__(self, data: dict) -> None:
+        self.categories: list[str] = data["categories"]
+        self.weights: dict[str, list[float]] = data["weights"]
+        self.bias: list[float] = data["bias"]
+        self.scale: list[float] = data["calibration"]["scale"]
+        self.offset: list[float] = data["calibration"]["offset"]
+        self.weight: float = data["combine"]["weight"]
+        self.alone: float = data["combine"]["alone"]
+        self.meta: dict = data.get("meta", {})
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        weights = self.weights
+        vectors = [weights[f] for f in features(text) if f in weights]
+        sums = [sum(col) for col in zip(*vectors, strict=True)] if vectors else [0.0] * len(self.categories)
+        out: dict[str, float] = {}
+        for i, category in enumerate(self.categories):
+            z = self.scale[i] * (sums[i] + self.bias[i]) + self.offset[i]
+            z = -30.0 if z < -30.0 else 30.0 if z > 30.0 else z
+            out[category] = 1.0 / (1.0 + math.exp(-z))
+        return out
+
+    def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:
+        evidence.model = self.probabilities(n.text)
+
+
+def load_model_detector(path: Path = MODEL_PATH) -> LearnedDetector | None:
+    if not path.exists():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return LearnedDetector(json.load(handle))
