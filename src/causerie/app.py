@@ -14,11 +14,13 @@ from causerie.domain import Band, Room, RoomKind
 from causerie.geo import PostalCodes, postal_codes
 from causerie.hub import Hub
 from causerie.presence import Directory
+from causerie.screening import Screener
 from causerie.storage import database
 from causerie.storage.ignores import IgnoreStore
 from causerie.storage.messages import MessageStore
 from causerie.storage.pms import PmStore
 from causerie.storage.rooms import RoomStore
+from causerie.storage.screened import ScreenedStore
 from causerie.storage.sessions import SessionStore
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,8 @@ class Causerie:
         self.messages = MessageStore(self.engine)
         self.pms = PmStore(self.engine)
         self.ignores = IgnoreStore(self.engine)
+        self.screened = ScreenedStore(self.engine)
+        self.screener = Screener()
         self.broker: Broker = broker or create_broker(settings.broker_url)
         self.directory = Directory()
         self.hub = Hub(self.broker, self.directory)

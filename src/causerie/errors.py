@@ -57,6 +57,9 @@ CATALOGUE: dict[str, ErrorSpec] = {
                                "The message is over {limit} characters."),
     "client_id_invalid": ErrorSpec(422, "client_id doit faire 1 à 64 caractères.",
                                    "client_id must be 1 to 64 characters."),
+    # screening: the reason comes from the policy file, per category, in both languages
+    "message_blocked": ErrorSpec(422, "{fr}", "{en}"),
+    "message_held": ErrorSpec(202, "{fr}", "{en}"),
     # private messages and people
     "user_unknown": ErrorSpec(404, "Personne de ce nom n'est connecté.", "Nobody of that name is online."),
     "pm_self": ErrorSpec(422, "Vous ne pouvez pas vous écrire à vous-même.", "You cannot write to yourself."),
@@ -78,11 +81,12 @@ CATALOGUE: dict[str, ErrorSpec] = {
 class CauserieError(Exception):
     """An error the user caused (or may retry): a stable code plus message parameters."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    def __init__(self, code: str, *, category: str | None = None, **params: Any) -> None:
         if code not in CATALOGUE:
             raise KeyError(f"unknown error code {code!r}")
         super().__init__(code)
         self.code = code
+        self.category = category
         self.params = params
 
     @property

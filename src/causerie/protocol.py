@@ -191,12 +191,21 @@ class Left(ServerFrame, tag="left"):
     room: str
 
 
+class Notice(msgspec.Struct):
+    """Why a delivered message was flagged (e.g. contact details shared between adults)."""
+
+    code: str
+    category: str
+    message: Name
+
+
 class Ack(ServerFrame, tag="ack"):
     client_id: str
     seq: int
     ts: int
     room: str | None = None
     pm: int | None = None
+    notice: Notice | None = None
 
 
 class PmOpened(ServerFrame, tag="pm_opened"):
@@ -265,6 +274,7 @@ class ErrorFrame(ServerFrame, tag="error"):
     code: str
     message: Name
     ref: str | None = None
+    category: str | None = None  # the screening category, for message_blocked and message_held
 
 
 class Pong(ServerFrame, tag="pong"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from causerie.actions.rooms import message_out
+from causerie.actions.screening import screen_outgoing
 from causerie.bus import Event
 from causerie.checks import access_pm, access_room_for_send, check_client_id, check_text
 from causerie.domain import Person, PmPolicy
@@ -14,6 +15,7 @@ from causerie.presence import person_info
 from causerie.protocol import (
     Ack,
     Conversation,
+    Notice,
     PmMessageOut,
     PmOpened,
     ReadOut,
@@ -35,12 +37,22 @@ async def do_send_message(app: Causerie, session: LiveSession, frame: Send) -> A
     text = check_text(frame.text, app.settings.max_text)
     client_id = check_client_id(frame.client_id)
     access_room_for_send(session, frame.room)
-    stored, new = await app.messages.append(frame.room, session.id, session.person.pseudo, text, client_id,
-                                            app.clock.now_ms())
+    outcome = await screen_outgoing(app, session, text, client_id, room_id=frame.room)
+    if outcome.shadow:
+        last = await app.messages.before(frame.room, None, 1)
+        return Ack(client_id=client_id, seq=last[0].seq if last else 0, ts=app.clock.now_ms(), room=frame.room)
+    return await deliver_room_message(app, session.id, session.person.pseudo, frame.room, text, client_id,
+                                      outcome.notice)
+
+
+async def deliver_room_message(app: Causerie, session_id: str, pseudo: str, room: str, text: str,
+                               client_id: str, notice: Notice | None = None) -> Ack:
+    """Store a screened room message with the room's next seq, then publish it (after the commit)."""
+    stored, new = await app.messages.append(room, session_id, pseudo, text, client_id, app.clock.now_ms())
     if new:
         await app.broker.publish(room_topic(stored.room),
-                                 Event("message", frame=encode(message_out(stored)), sender=session.id))
-    return Ack(client_id=client_id, seq=stored.seq, ts=stored.ts, room=stored.room)
+                                 Event("message", frame=encode(message_out(stored)), sender=session_id))
+    return Ack(client_id=client_id, seq=stored.seq, ts=stored.ts, room=stored.room, notice=notice)
 
 
 async def _may_open_pm(app: Causerie, sender: LiveSession, peer: Person) -> None:
@@ -89,17 +101,29 @@ async def do_send_pm(app: Causerie, session: LiveSession, frame: PmFrame) -> Ack
         conv = await app.pms.between(me.session_id, peer.session_id)
     if conv is None:
         await _may_open_pm(app, session, peer)
+    outcome = await screen_outgoing(app, session, text, client_id, pm_id=conv.id if conv else None,
+                                    recipient_age=peer.age, recipient_id=peer.session_id)
+    if outcome.shadow:
+        return Ack(client_id=client_id, seq=conv.last_seq if conv else 0, ts=app.clock.now_ms(),
+                   pm=conv.id if conv else 0)
+    if conv is None:
         conv, created = await app.pms.open(me.session_id, peer.session_id, app.clock.now_ms())
         if created:
             for a, b in ((me, peer), (peer, me)):
                 opened = encode(PmOpened(pm=_conversation(conv, a, b)))
                 await app.broker.publish(session_topic(a.session_id), Event("frame", frame=opened))
-    stored, new = await app.pms.append(conv.id, me.session_id, text, client_id, app.clock.now_ms())
+    return await deliver_pm(app, conv.id, me, peer, text, client_id, outcome.notice)
+
+
+async def deliver_pm(app: Causerie, pm_id: int, me: Person, peer: Person, text: str, client_id: str,
+                     notice: Notice | None = None) -> Ack:
+    """Store a screened PM with the conversation's next seq, then publish it to both sides."""
+    stored, new = await app.pms.append(pm_id, me.session_id, text, client_id, app.clock.now_ms())
     if new:
         out = encode(pm_out(stored, me.pseudo, peer.pseudo))
         for sid in (me.session_id, peer.session_id):
             await app.broker.publish(session_topic(sid), Event("frame", frame=out, sender=me.session_id))
-    return Ack(client_id=client_id, seq=stored.seq, ts=stored.ts, pm=stored.pm)
+    return Ack(client_id=client_id, seq=stored.seq, ts=stored.ts, pm=stored.pm, notice=notice)
 
 
 async def do_typing(app: Causerie, session: LiveSession, pm_id: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -144,4 +145,27 @@ ignores = Table(
     Column("ignored_id", String(32), ForeignKey("sessions.id"), nullable=False),
     Column("created_at", BigInteger, nullable=False),
     PrimaryKeyConstraint("session_id", "ignored_id"),
+)
+
+# Messages the screening engine held, blocked, flagged or shadowed, with the verdict (evidence for
+# moderation). `status`: pending (held, awaiting a moderator), released, deleted, or final.
+screened_messages = Table(
+    "screened_messages",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("session_id", String(32), ForeignKey("sessions.id"), nullable=False),
+    Column("room_id", String(64), nullable=True),
+    Column("pm_id", BigInteger, nullable=True),
+    Column("recipient_id", String(32), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("client_id", String(64), nullable=False),
+    Column("action", String(8), nullable=False),
+    Column("category", String(32), nullable=True),
+    Column("labels", Text, nullable=False),
+    Column("scores", Text, nullable=False),
+    Column("open_case", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("decided_at", BigInteger, nullable=True),
+    Index("ix_screened_status", "status"),
 )

@@ -44,7 +44,8 @@ class WsConnection:
 
     def send_error(self, error: CauserieError, ref: str | None = None) -> None:
         message = error.message()
-        self.send(ErrorFrame(code=error.code, message=Name(fr=message["fr"], en=message["en"]), ref=ref))
+        self.send(ErrorFrame(code=error.code, message=Name(fr=message["fr"], en=message["en"]), ref=ref,
+                             category=error.category))
 
     def close_soon(self, code: int) -> None:
         if self.closing:
