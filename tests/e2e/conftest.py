@@ -27,8 +27,9 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update",
                  "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
     }
 

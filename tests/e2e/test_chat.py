@@ -75,10 +75,10 @@ def test_two_people_chat_pm_filter_and_ignore(chat, pseudo) -> None:
 
     # read marker on Bruno's side, typing indicator on Bruno's side while Alice types
     expect(bruno.locator(".log:not([hidden]) .read-mark")).to_have_count(1)
-    alice.locator("#composer-input").press_sequentially("je réponds", delay=20)
+    alice.locator("#composer-input").press_sequentially("je te réponds ici", delay=20)
     expect(bruno.locator("#typing")).to_have_text(f"{alice_name} écrit…")
     alice.press("#composer-input", "Enter")
-    expect(bruno.locator(".log:not([hidden]) .msg-text", has_text="je réponds")).to_have_count(1)
+    expect(bruno.locator(".log:not([hidden]) .msg-text", has_text="je te réponds ici")).to_have_count(1)
     expect(bruno.locator("#typing")).to_have_text("")
 
     # filters: only men → Alice disappears from Bruno's list; reset → she is back

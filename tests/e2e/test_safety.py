@@ -63,15 +63,21 @@ def test_thirty_xss_payloads_execute_nothing(chat, pseudo) -> None:
         page.wait_for_timeout(300)
         assert page.evaluate("typeof window.__pwned") == "undefined"
         logs = page.locator("#logs")
-        assert logs.locator("script, img, svg, iframe, object, embed, a, input, video, audio, style").count() == 0
+        elements = "script, img, svg, iframe, object, embed, a, input, video, audio, style"
+        assert logs.locator(elements).count() == 0
     assert dialogs == []
 
 
 def test_every_request_goes_to_the_server(chat, pseudo, base_url) -> None:
     alice = chat.person(pseudo("Local"))
     bruno = chat.person(pseudo("Loca"), gender="man")
-    chat.say(alice, "https://example.org/image.png <img src=https://example.org/x.png>")
+    chat.say(alice, "la photo est sur example.org/chat.png")
     expect(bruno.locator(".msg-text", has_text="example.org")).to_have_count(1)
+    # a message the screening refuses: the sender sees why, inline, and nothing else is fetched
+    chat.say(alice, "https://example.org/image.png <img src=https://example.org/x.png>")
+    refused = alice.locator(".msg.failed", has_text="https://example.org/image.png")
+    expect(refused.locator(".msg-status")).to_contain_text("non distribué")
+    expect(bruno.locator(".msg-text", has_text="https://example.org/image.png")).to_have_count(0)
     alice.click("#open-settings")
     alice.keyboard.press("Escape")
     assert chat.requests, "the route recorded nothing"

@@ -2,7 +2,7 @@
 // rooms list on the left. Every message is inserted with textContent: user text is never HTML.
 import { $, clear, h } from './dom.js';
 import { ageLabel, bandLabel, distanceLabel, formatTime, genderBadge, genderClass, place, roomName } from './format.js';
-import { t } from './i18n.js';
+import { serverText, t } from './i18n.js';
 import { toggleMenu } from './menu.js';
 import { beep, updateTitle } from './notify.js';
 import { bandOfAge, draftKey, findPmByPeer, isMe, newConv, pmKey, roomKey, state } from './state.js';
@@ -287,6 +287,7 @@ function submitComposer() {
   conv.pending.set(clientId, { frame, el, failed: false });
   if (conv.kind === 'draft' && !conv.firstWriter) conv.firstWriter = state.session.pseudo;
   input.value = '';
+  lastTypingSent = 0; // the peer's indicator ends with this message: the next keystroke starts it again
   stickToEnd(conv, true);
   ctx.send(frame);
 }
@@ -314,11 +315,25 @@ export function onAck(frame) {
   if (!conv) return;
   const pending = conv.pending.get(frame.client_id);
   if (!pending) return;
-  pending.el.remove();
   conv.pending.delete(frame.client_id);
+  const known = conv.messages.get(frame.seq);
+  if (known && known.client_id !== frame.client_id) {
+    // The seq belongs to another message (the server acknowledged without storing, e.g. a shadowed
+    // message): keep the local echo where it is, looking sent, without claiming that seq.
+    pending.el.classList.remove('pending');
+    pending.el.dataset.seq = String(frame.seq);
+    pending.el.querySelector('.msg-time').textContent = formatTime(frame.ts);
+    pending.el.querySelector('.msg-status').remove();
+    return;
+  }
+  pending.el.remove();
   addMessage(conv, {
     seq: frame.seq, ts: frame.ts, from: state.session.pseudo, text: pending.frame.text, client_id: frame.client_id,
   });
+  if (frame.notice && frame.notice.message) {
+    const el = conv.log.querySelector(`.msg[data-seq="${frame.seq}"]`);
+    if (el) el.append(' ', h('span', { class: 'msg-notice' }, serverText(frame.notice.message)));
+  }
 }
 
 function findPendingConv(clientId) {
