@@ -66,18 +66,36 @@ class ProcStat:
         return 0
 
 
+def machine_busy_s() -> float:
+    """CPU seconds spent by the whole machine (all cores, every process), from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / ProcStat.TICK
+
+
 class Meter:
-    """Wall time, server CPU and generator CPU over a window."""
+    """Wall time, server CPU, generator CPU and everybody else's CPU (other_cpu) over a window.
+
+    other_cpu is the machine's busy time not spent by the server or the generator: the noise of a
+    shared machine, recorded with every figure so a stall can be told from a limit.
+    """
 
     def __init__(self, proc: ProcStat) -> None:
         self.proc = proc
         self.t0, self.s0, self.g0 = time.monotonic(), proc.cpu_s(), time.process_time()
+        self.m0 = machine_busy_s()
 
     def read(self) -> dict[str, float]:
         wall = max(time.monotonic() - self.t0, 1e-9)
-        return {"wall_s": round(wall, 3),
-                "server_cpu": round((self.proc.cpu_s() - self.s0) / wall, 3),
-                "gen_cpu": round((time.process_time() - self.g0) / wall, 3)}
+        server = (self.proc.cpu_s() - self.s0) / wall
+        gen = (time.process_time() - self.g0) / wall
+        other = (machine_busy_s() - self.m0) / wall - server - gen
+        return {"wall_s": round(wall, 3), "server_cpu": round(server, 3), "gen_cpu": round(gen, 3),
+                "other_cpu": round(max(other, 0.0), 3)}
 
 
 def pct(values: list[int], q: float) -> float:
@@ -93,7 +111,7 @@ _A = ["Salut", "Bonjour", "Coucou", "Bonsoir", "Hello", "Yo", "Re", "Hey"]
 _B = ["tout le monde", "la compagnie", "les amis", "à tous", "les gens", "la salle", "vous deux", "ici"]
 _C = ["il fait beau", "je regarde un film", "je rentre du travail", "on parle de musique",
       "qui joue ce soir", "quel temps chez vous", "je prépare à manger", "bonne soirée"]
-_D = ["aujourd'hui", "ce soir", "à Lyon", "à Paris", "en ce moment", "pour changer", "enfin", "vraiment"]
+_D = ["aujourd'hui", "ce soir", "à Lyon", "à Paris", "en ce moment", "pour changer", "enfin", "quand même"]
 PHRASES = [f"{a} {b}, {c} {d}" for a, b, c, d in itertools.product(_A, _B, _C, _D)]
 
 
@@ -226,7 +244,7 @@ async def scenario_fanout(target: Target, proc: ProcStat, *, rooms: int, members
                           rate0: float, factor: float, step_s: float, max_steps: int,
                           budget_s: float) -> dict[str, Any]:
     """`rooms` rooms of `members`; `senders` per room send; total send rate raised step by step."""
-    stats = FanoutStats(max_steps + 2)
+    stats = FanoutStats(max_steps + 1)  # the last slot is the warm-up
 
     def on_frame(conn: Conn, frame: Frame) -> None:
         stats.on_frame(conn, frame, target.errors)
@@ -250,63 +268,74 @@ async def scenario_fanout(target: Target, proc: ProcStat, *, rooms: int, members
 
     sending = [(c, room, len(g)) for room, g in groups for c in g[:senders]]
     random.Random(8).shuffle(sending)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + budget_s
-    steps: list[dict[str, Any]] = []
-    rate, best, fail_rate, refined, retried = rate0, None, None, False, False
-    for step in range(max_steps + 2):
-        if loop.time() + step_s + 2 > deadline:
-            break
+
+    async def run_step(step: int, rate: float, seconds: float) -> dict[str, Any]:
         errors_before = sum(target.errors.values())
         meter = Meter(proc)
         t0 = loop.time()
-        sent = expected = k = 0
-        while (elapsed := loop.time() - t0) < step_s:
+        sent = expected = 0
+        for _ in range(int(seconds / 0.002) + 10):  # one tick every ~2 ms, bounded
+            elapsed = loop.time() - t0
+            if elapsed >= seconds:
+                break
             due = int(rate * elapsed) - sent
-            for _ in range(due):
-                conn, room, size = sending[k % len(sending)]
-                k += 1
-                target.send(conn, room, f"{time.monotonic_ns()}.{step}.", PHRASES[k % len(PHRASES)])
+            for _ in range(max(due, 0)):
+                conn, room, size = sending[next(turn) % len(sending)]
+                target.send(conn, room, f"{time.monotonic_ns()}.{step}.", PHRASES[next(turn) % len(PHRASES)])
                 expected += size
             sent += max(due, 0)
             await asyncio.sleep(0.002)
         window = meter.read()
-        await until(lambda: stats.received[step] >= expected, 2.0)  # noqa: B023 - used at once
-        got = stats.received[step]
-        lat = stats.lat[step]
+        await until(lambda: stats.received[step] >= expected, 2.0)
+        got, lat = stats.received[step], stats.lat[step]
         row = {"rate_msgs": round(rate, 1), "sent": sent, "expected": expected, "received": got,
                "delivered": round(got / expected, 5) if expected else 0.0,
                "deliveries_s": round(got / window["wall_s"]), "p50_ms": round(pct(lat, 50), 2),
                "p99_ms": round(pct(lat, 99), 2), "errors": sum(target.errors.values()) - errors_before,
                **window}
         stats.lat[step] = []
-        ok = expected > 0 and row["delivered"] >= 0.999 and row["p99_ms"] <= 100 and row["errors"] == 0
-        row["ok"] = ok
-        steps.append(row)
+        row["ok"] = expected > 0 and row["delivered"] >= 0.999 and row["p99_ms"] <= 100 and row["errors"] == 0
         log(f"step {step}: {row}")
-        if ok:
-            best = row if best is None or row["deliveries_s"] > best["deliveries_s"] else best
-        else:
-            fail_rate = rate
-        if fail_rate is not None and best is None and not retried:
-            retried, fail_rate = True, None  # one more try at the first rate: a cold start can stall
-            await asyncio.sleep(1.0)
-        elif fail_rate is not None:
-            if refined or best is None:
+        return row
+
+    turn = itertools.count()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget_s
+    await run_step(len(stats.received) - 1, rate0, min(1.0, step_s))  # warm-up, not counted
+    steps: list[dict[str, Any]] = []
+    best: dict[str, Any] | None = None
+    rate, retries, refined = rate0, 0, False
+    for step in range(max_steps):
+        if loop.time() + step_s + 2 > deadline:
+            break
+        row = await run_step(step, rate, step_s)
+        steps.append(row)
+        if row["ok"]:
+            if best is None or row["deliveries_s"] > best["deliveries_s"]:
+                best = row
+            if refined:
                 break
-            refined = True
-            rate = (best["rate_msgs"] * fail_rate) ** 0.5
-            if rate <= best["rate_msgs"] * 1.05:
-                break
-            await asyncio.sleep(1.0)  # let the server settle after an overload
-        else:
             rate *= factor
+            continue
+        repeat = len(steps) > 1 and steps[-2]["rate_msgs"] == row["rate_msgs"]
+        if retries < 2 and not refined and not repeat:
+            # A shared machine stalls now and then: a failure counts once it repeats at the same rate.
+            retries += 1
+            await asyncio.sleep(1.0)
+            continue
+        if refined or best is None:
+            break
+        refined = True
+        rate = (best["rate_msgs"] * rate) ** 0.5  # one try between the last pass and the failure
+        if rate <= best["rate_msgs"] * 1.05:
+            break
+        await asyncio.sleep(1.0)  # let the server settle after an overload
     for c in conns:
         c.abort()
     result: dict[str, Any] = {"steps": steps, "errors": dict(target.errors)}
     if best is not None:
-        result.update(value=best["deliveries_s"], p50_ms=best["p50_ms"], p99_ms=best["p99_ms"],
-                      server_cpu=best["server_cpu"], gen_cpu=best["gen_cpu"], rate_msgs=best["rate_msgs"])
+        result.update({k: best[k] for k in ("p50_ms", "p99_ms", "server_cpu", "gen_cpu", "other_cpu",
+                                            "rate_msgs")}, value=best["deliveries_s"])
     else:
         result.update(value=0, note="no step met >= 99.9 % delivered and p99 <= 100 ms")
     return result
@@ -386,14 +415,20 @@ async def scenario_reconnect(target: Target, proc: ProcStat, *, n: int, spread: 
     async def write(count: int) -> dict[str, int]:
         final: dict[str, int] = {}
         for w, room in zip(writers, rooms, strict=True):
-            for j in range(count):
+            for j in range(count * 4):  # a line the screening holds is replaced by another, bounded
+                if final.get(room + "#", 0) >= count:
+                    break
                 fut = w.expect("ack")
                 target.send(w, room, "0.0.", PHRASES[(j * 7 + len(final)) % len(PHRASES)])
-                if target.kind == "causerie":
-                    ack = await asyncio.wait_for(fut, 30)
-                    if ack.type != "ack":
-                        raise RuntimeError(f"send refused: {ack}")
+                if target.kind != "causerie":
+                    final[room + "#"] = final.get(room + "#", 0) + 1
+                    continue
+                ack = await asyncio.wait_for(fut, 30)
+                if ack.type == "ack":
                     final[room] = int(ack.seq or 0)
+                    final[room + "#"] = final.get(room + "#", 0) + 1
+                else:
+                    target.errors[ack.code or "?"] += 1
         return final
 
     await write(1)
@@ -441,10 +476,10 @@ async def scenario_reconnect(target: Target, proc: ProcStat, *, n: int, spread: 
 
 # --------------------------------------------------------------------------------------------------- main
 SIZES = {
-    "full": {"A": {"rooms": 1, "members": 500, "senders": 20, "rate0": 20, "factor": 1.5, "step_s": 2.5,
-                   "max_steps": 14, "budget_s": 90},
-             "B": {"rooms": 200, "members": 10, "senders": 10, "rate0": 400, "factor": 1.5, "step_s": 2.5,
-                   "max_steps": 14, "budget_s": 90},
+    "full": {"A": {"rooms": 1, "members": 500, "senders": 20, "rate0": 20, "factor": 1.5, "step_s": 2.0,
+                   "max_steps": 14, "budget_s": 75},
+             "B": {"rooms": 200, "members": 10, "senders": 10, "rate0": 50, "factor": 2.0, "step_s": 2.0,
+                   "max_steps": 12, "budget_s": 75},
              "C": {"n": 5000}, "D": {"n": 1000, "concurrency": 50, "spread": 20},
              "E": {"n": 2000, "spread": 20, "missed": 5, "concurrency": 256}},
     "quick": {"A": {"rooms": 1, "members": 40, "senders": 4, "rate0": 20, "factor": 2, "step_s": 0.4,

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -126,16 +127,50 @@ class Server:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def summarise_profile(raw: Path, out: Path, title: str) -> None:
+    """Fold py-spy's raw stacks into the functions that hold the time: self and inclusive shares."""
+    own: Counter[str] = Counter()
+    incl: Counter[str] = Counter()
+    total = 0
+    for line in raw.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        frames = stack.split(";")
+        total += int(count)
+        own[frames[-1]] += int(count)
+        for frame in set(frames):
+            incl[frame] += int(count)
+    lines = [f"# {title}: {total} samples (py-spy, 100 Hz, all threads, idle excluded)", "", "## self"]
+    lines += [f"{n / total:6.1%}  {f}" for f, n in own.most_common(25)] if total else []
+    lines += ["", "## inclusive (frames of causerie, sqlalchemy, aiosqlite, aiohttp, msgspec)"]
+    interesting = ("causerie", "sqlalchemy", "aiosqlite", "aiohttp", "msgspec", "json")
+    lines += [f"{n / total:6.1%}  {f}" for f, n in incl.most_common(400) if any(w in f for w in interesting)][:60]
+    out.write_text("\n".join(lines) + "\n")
+
+
 def run_loadgen(scenario: str, target: str, server: Server, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, str(BENCH / "loadgen.py"), "--scenario", scenario,
            "--target", "causerie" if target == "causerie" else "bare", "--port", str(server.port),
            "--server-pid", str(server.proc.pid), "--client", args.client, "--timeout", str(args.timeout)]
     if args.quick:
         cmd.append("--quick")
+    spy = None
+    if args.profile and target == "causerie" and (VENV_BIN / "py-spy").exists():
+        raw = Path(server.tmp) / "profile.raw"
+        spy = subprocess.Popen([str(VENV_BIN / "py-spy"), "record", "--pid", str(server.proc.pid), "-r", "100",
+                                "-f", "raw", "-o", str(raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         out = subprocess.run(pinned(1, cmd), capture_output=True, text=True, timeout=args.timeout + 30)
     except subprocess.TimeoutExpired:
         return {"value": None, "error": "load generator timed out"}
+    finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(timeout=30)
+            if raw.exists():
+                summarise_profile(raw, BENCH / "results" / f"profile-{scenario}.txt",
+                                  f"Causerie under scenario {scenario}")
     if out.returncode != 0 or not out.stdout.strip():
         return {"value": None, "error": f"load generator failed: {out.stderr[-600:]}"}
     if args.verbose:
@@ -244,8 +279,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--timeout", type=float, default=240, help="seconds per scenario and target")
     parser.add_argument("--verbose", action="store_true", help="show the generator's step log")
+    parser.add_argument("--profile", action="store_true",
+                        help="record Causerie with py-spy (pip install py-spy) into bench/results/profile-S.txt")
     args = parser.parse_args()
-    out = args.out or BENCH / "results" / ("quick.tmp" if args.quick else "latest.json")
+    name = "quick.tmp" if args.quick else "profiled.tmp" if args.profile else "latest.json"
+    out = args.out or BENCH / "results" / name
     targets, skipped = available_targets([t for t in args.targets.split(",") if t])
     started = time.monotonic()
     report: dict[str, Any] = {"machine": machine(), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
