@@ -16,6 +16,7 @@ from causerie.hub import Hub
 from causerie.presence import Directory
 from causerie.screening import Screener
 from causerie.storage import database
+from causerie.storage.audit import AuditStore
 from causerie.storage.ignores import IgnoreStore
 from causerie.storage.messages import MessageStore
 from causerie.storage.pms import PmStore
@@ -45,6 +46,7 @@ class Causerie:
         self.pms = PmStore(self.engine)
         self.ignores = IgnoreStore(self.engine)
         self.screened = ScreenedStore(self.engine)
+        self.audit = AuditStore(self.engine)
         self.screener = Screener()
         self.broker: Broker = broker or create_broker(settings.broker_url)
         self.directory = Directory()

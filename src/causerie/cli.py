@@ -36,6 +36,30 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_verify(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from causerie.config import Settings
+    from causerie.moderation.audit import verify
+    from causerie.storage import database
+    from causerie.storage.audit import AuditStore
+
+    async def run() -> int:
+        engine = database.create_engine(Settings.from_env(db_url=args.db).db_url)
+        try:
+            await database.upgrade(engine)
+            result = await verify(AuditStore(engine))
+        finally:
+            await engine.dispose()
+        if result.ok:
+            print(f"audit log intact: {result.count} entries, head {result.head}")
+            return 0
+        print(f"audit log broken: {result.detail}")
+        return 1
+
+    return asyncio.run(run())
+
+
 def _screen(argv: list[str]) -> int:
     from causerie.screening.cli import main as screen_main
 
@@ -58,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade = db_sub.add_parser("upgrade", help="apply the schema migrations (SQLite or PostgreSQL)")
     upgrade.add_argument("--db", default=None, help="database URL (default: SQLite under ./var/)")
     upgrade.set_defaults(func=_db_upgrade)
+
+    audit = sub.add_parser("audit", help="the tamper-evident audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="AUDIT_COMMAND", required=True)
+    verify = audit_sub.add_parser("verify", help="recompute the hash chain; name the first broken entry")
+    verify.add_argument("--db", default=None, help="database URL (default: SQLite under ./var/)")
+    verify.set_defaults(func=_audit_verify)
 
     sub.add_parser("screen", help="screen messages from a JSONL file (see `causerie screen --help`)",
                    add_help=False)

@@ -169,3 +169,20 @@ screened_messages = Table(
     Column("decided_at", BigInteger, nullable=True),
     Index("ix_screened_status", "status"),
 )
+
+# The tamper-evident audit log (docs/moderation.md): every moderator action and automated decision,
+# each entry carrying the SHA-256 of the previous one. `seq` is gapless from 1 and part of the hash.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("ts", BigInteger, nullable=False),
+    Column("actor", String(64), nullable=False),  # "mod:<id>", "screening", "system", "session:<id>"
+    Column("action", String(32), nullable=False),
+    Column("target", String(80), nullable=False),
+    Column("data", Text, nullable=False),  # canonical JSON (sorted keys)
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("seq", name="ux_audit_seq"),
+)
