@@ -17,9 +17,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
+
+# Two browsers, a server and the screening model share two cores: give assertions some slack.
+expect.set_options(timeout=10_000)
 
 
 @pytest.fixture(scope="session")
