@@ -127,6 +127,10 @@ class Server:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+# Leaves where a thread waits rather than works, which py-spy does not always see as idle.
+IDLE_LEAVES = ("_connection_worker_thread (aiosqlite/core.py:59)", "EpollSelector.select")
+
+
 def summarise_profile(raw: Path, out: Path, title: str) -> None:
     """Fold py-spy's raw stacks into the functions that hold the time: self and inclusive shares."""
     own: Counter[str] = Counter()
@@ -137,11 +141,13 @@ def summarise_profile(raw: Path, out: Path, title: str) -> None:
         if not stack or not count.isdigit():
             continue
         frames = stack.split(";")
+        if frames[-1].startswith(IDLE_LEAVES):
+            continue
         total += int(count)
         own[frames[-1]] += int(count)
         for frame in set(frames):
             incl[frame] += int(count)
-    lines = [f"# {title}: {total} samples (py-spy, 100 Hz, all threads, idle excluded)", "", "## self"]
+    lines = [f"# {title}: {total} samples (py-spy, 100 Hz, all threads, waits excluded)", "", "## self"]
     lines += [f"{n / total:6.1%}  {f}" for f, n in own.most_common(25)] if total else []
     lines += ["", "## inclusive (frames of causerie, sqlalchemy, aiosqlite, aiohttp, msgspec)"]
     interesting = ("causerie", "sqlalchemy", "aiosqlite", "aiohttp", "msgspec", "json")
