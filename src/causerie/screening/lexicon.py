@@ -42,6 +42,26 @@ CONDITIONS: dict[str, Callable[[ScreenContext], bool]] = {
 _GAP = "(?: [a-z0-9]+){0,3}"
 _LONG_GAP = "(?: [a-z0-9]+){0,6}"
 
+# Words too frequent to index a term by: a term is indexed by its rarest word (see _slot_cost).
+_COMMON = frozenset(
+    "a ai as au aux avec c ca ce ces d de des du elle en es est et il ils j je l la le les lui m ma me mes moi "
+    "mon n ne nous on ou pa pas pour qu que qui s sa se si son sur t ta te tes toi ton tu un une vous y".split())
+_CACHE_LIMIT = 100_000
+
+
+def _slot_cost(keys: list[tuple[str, bool]]) -> float:
+    """How often a slot's keys are expected to occur in a message: frequent words and short prefixes
+    cost more. A slot without keys (a `re:` word) cannot index the term."""
+    if not keys:
+        return float("inf")
+    cost = 0.0
+    for key, is_prefix in keys:
+        c = 50.0 if key in _COMMON else 5.0 if len(key) <= 2 else 1.0
+        if is_prefix:
+            c *= 2.0 if len(key) >= 5 else 10.0
+        cost += c
+    return cost
+
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -77,25 +97,50 @@ def _word_regex(word: str) -> tuple[str, list[tuple[str, bool]]]:
     return "(?:" + "|".join(parts) + ")", keys
 
 
-def compile_term(term: str) -> tuple[re.Pattern[str], list[tuple[str, bool]]]:
-    """Compile a lexicon term; return the pattern (anchored at a word start) and its index keys."""
+def _word_anchor_keys(word: str) -> tuple[list[tuple[str, bool]], bool]:
+    """For one term word: per alternative, its rarest word as an index key (key, is_prefix); and whether
+    every alternative is a single word (then a token equal to a key, or starting with a prefix key, is
+    itself a match of this word)."""
+    if word.startswith("re:"):
+        return [], False
+    alternatives = word[1:-1].split("|") if word.startswith("(") and word.endswith(")") else [word]
+    keys: list[tuple[str, bool]] = []
+    single = True
+    for alt in alternatives:
+        prefix = alt.endswith("*")
+        words = _norm_piece(alt.rstrip("*"))
+        if not words:
+            continue
+        single = single and len(words) == 1
+        choices = [(w, prefix and i == len(words) - 1) for i, w in enumerate(words)]
+        keys.append(min(choices, key=lambda kp: _slot_cost([kp])))
+    return keys, single
+
+
+def compile_term_slots(term: str) -> tuple[re.Pattern[str], list[list[tuple[str, bool]]]]:
+    """Compile a lexicon term; return the pattern (anchored at a word start) and, for each of its
+    words (slots), the index keys one of which any match must contain as a token: (key, is_prefix).
+    A `re:` word has no keys (an empty list)."""
     # Alternatives may contain spaces inside parentheses: protect them while splitting.
     tokens = re.findall(r"\([^)]*\)\*?|\S+", term)
     regex = ""
-    keys: list[tuple[str, bool]] = []
+    slots: list[list[tuple[str, bool]]] = []
     gap = ""
-    for i, token in enumerate(tokens):
+    for token in tokens:
         if token in ("..", "..."):
             gap = _GAP if token == ".." else _LONG_GAP
             continue
         part, token_keys = _word_regex(token)
-        if i == 0:
-            keys = token_keys
-            regex = part
-        else:
-            regex += gap + " " + part
+        regex = part if not slots else regex + gap + " " + part
+        slots.append(token_keys)
         gap = ""
-    return re.compile(regex + "(?= )"), keys
+    return re.compile(regex + "(?= )"), slots
+
+
+def compile_term(term: str) -> tuple[re.Pattern[str], list[tuple[str, bool]]]:
+    """Compile a lexicon term; return the pattern (anchored at a word start) and its first word's keys."""
+    pattern, slots = compile_term_slots(term)
+    return pattern, slots[0] if slots else []
 
 
 def _expand(line: str, macros: dict[str, str]) -> str:
@@ -112,6 +157,15 @@ def _expand(line: str, macros: dict[str, str]) -> str:
 
 
 _DIGIT = re.compile(r"\d")
+_WORD_START = re.compile(r"\\b(?:\\d|\((?:\[[a-z0-9]|[a-z0-9]))")
+
+
+def _fast_raw(source: str) -> str:
+    """On the matching view (space-padded, only `[a-z0-9 ]`), a leading `\\b` before a word character
+    means "after a space": a literal space lets `re` skip ahead, for the same yes/no answer."""
+    if _WORD_START.match(source):
+        return " " + source[2:]
+    return source
 
 
 def _combined(terms: list[Term]) -> tuple[re.Pattern[str], list[Term]]:
@@ -132,7 +186,13 @@ def _collect(entry: tuple[re.Pattern[str], list[Term]], text: str, pos: int, fou
 
 
 class Lexicons:
-    """All category lexicons, indexed by the first word of each term for a single pass per message."""
+    """All category lexicons.
+
+    Matching (`match`) is one pass over the message's tokens: every term is indexed by the keys of its
+    rarest word (the word whose alternatives are least frequent), a per-token cache maps a token to the
+    terms it may start or anchor, and only those candidate terms are searched. This finds exactly the
+    terms the first-word index of `match_reference` finds (tests/screening/test_screening_lexicon_fast.py).
+    """
 
     def __init__(self, directory: Path = LEXICON_DIR, categories: Iterable[str] | None = None) -> None:
         self.directory = directory
@@ -141,11 +201,26 @@ class Lexicons:
         self._prefix: dict[str, list[Term]] = {}
         self._prefix_lengths: list[int] = []
         self._raw: list[Term] = []
+        # Fast path: terms in load order, their search patterns, hits and anchor index.
+        self._terms: list[Term] = []
+        self._search: list[re.Pattern[str]] = []
+        self._hit: list[Hit] = []
+        self._direct: list[bool] = []
+        self._required: list[frozenset[int]] = []
+        self._slots = 0
+        self._slot_exact: dict[str, list[int]] = {}
+        self._slot_prefix: dict[str, list[int]] = {}
+        self._slot_lengths: tuple[int, ...] = ()
+        self._anchor_term: dict[int, int] = {}
+        self._cache: dict[str, tuple[frozenset[int], tuple[int, ...]]] = {}
         for path in sorted(directory.glob("*.txt")):
             if categories is not None and path.stem not in categories:
                 continue
             self._load(path)
         self._prefix_lengths = sorted({len(k) for k in self._prefix})
+        self._slot_lengths = tuple(sorted({len(k) for k in self._slot_prefix}))
+        self._raw_hits = [Hit(t.category, t.weight, t.rule) for t in self._raw]
+        self._raw_fast = [re.compile(_fast_raw(t.pattern.pattern)) for t in self._raw]
         self._exact_c = {k: _combined(v) for k, v in self._exact.items()}
         self._prefix_c = {k: _combined(v) for k, v in self._prefix.items()}
 
@@ -181,19 +256,105 @@ class Lexicons:
                 self._raw.append(Term(category, weight, rule, re.compile(source), condition, needs_digit))
                 continue
             try:
-                pattern, keys = compile_term(rest)
+                pattern, slots = compile_term_slots(rest)
             except (ValueError, re.error) as exc:
                 raise ValueError(f"{path.name}:{lineno}: {exc}") from exc
             term = Term(category, weight, rule, pattern, condition)
+            keys = slots[0] if slots else []
             for key, is_prefix in keys:
                 (self._prefix if is_prefix else self._exact).setdefault(key, []).append(term)
+            if not keys:
+                continue  # never indexed by the first word, so never matched: keep it that way
+            index = len(self._terms)
+            self._terms.append(term)
+            # A match starts at a token start (the text is space-padded, tokens single-spaced); a
+            # leading literal space lets `re` skip ahead quickly.
+            self._search.append(re.compile(" (?:" + pattern.pattern + ")"))
+            self._hit.append(Hit(category, weight, rule))
+            words = [t for t in re.findall(r"\([^)]*\)\*?|\S+", rest) if t not in ("..", "...")]
+            anchors = [_word_anchor_keys(w) for w in words]
+            # Every word with keys must be present (as a token, or a token's prefix) for a match.
+            required: list[int] = []
+            for keys, _single in anchors:
+                if not keys:
+                    continue
+                slot = self._slots
+                self._slots += 1
+                required.append(slot)
+                for key, is_prefix in keys:
+                    bucket = self._slot_prefix if is_prefix else self._slot_exact
+                    entries = bucket.setdefault(key, [])
+                    if not entries or entries[-1] != slot:
+                        entries.append(slot)
+            # The term is looked at when its rarest word is present, and kept if all the others are.
+            best = min(range(len(anchors)), key=lambda k: _slot_cost(anchors[k][0]))
+            rank = sum(1 for k in range(best) if anchors[k][0])
+            self._anchor_term[required[rank]] = index
+            self._required.append(frozenset(required))
+            # One word of single-word alternatives: a candidate token is already a match.
+            self._direct.append(len(words) == 1 and anchors[0][1])
 
     def __len__(self) -> int:
         seen = {id(t) for terms in (*self._exact.values(), *self._prefix.values()) for t in terms}
         return len(seen) + len(self._raw)
 
+    def _token_slots(self, token: str) -> tuple[frozenset[int], tuple[int, ...]]:
+        """The term words (slots) a token satisfies, and the terms whose rarest word it is; cached."""
+        slots = set(self._slot_exact.get(token, ()))
+        prefix = self._slot_prefix
+        for k in self._slot_lengths:
+            if k > len(token):
+                break
+            entries = prefix.get(token[:k])
+            if entries:
+                slots.update(entries)
+        anchor = self._anchor_term
+        out = (frozenset(slots), tuple(anchor[s] for s in slots if s in anchor))
+        cache = self._cache
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[token] = out
+        return out
+
     def match(self, n: Normalised, ctx: ScreenContext) -> dict[str, list[Hit]]:
-        """Every term that matches the message in this context, grouped by category."""
+        """Every term that matches the message in this context, grouped by category; within a category
+        the hits are in lexicon order (file, then line)."""
+        text = n.text
+        cache = self._cache
+        satisfied: set[int] = set()
+        candidates: set[int] = set()
+        for token in set(text.split()):
+            entry = cache.get(token)
+            if entry is None:
+                entry = self._token_slots(token)
+            if entry[0]:
+                satisfied.update(entry[0])
+                candidates.update(entry[1])
+        hits: dict[str, list[Hit]] = {}
+        if candidates:
+            terms, search, hit, direct, required = (self._terms, self._search, self._hit, self._direct,
+                                                    self._required)
+            for i in sorted(candidates):
+                if not required[i] <= satisfied:
+                    continue
+                condition = terms[i].condition
+                if condition is not None and not CONDITIONS[condition](ctx):
+                    continue
+                if direct[i] or search[i].search(text):
+                    h = hit[i]
+                    hits.setdefault(h.category, []).append(h)
+        has_digit = _DIGIT.search(text) is not None
+        for term, h, fast in zip(self._raw, self._raw_hits, self._raw_fast, strict=True):
+            if has_digit or not term.needs_digit:
+                if term.condition is not None and not CONDITIONS[term.condition](ctx):
+                    continue
+                if fast.search(text):
+                    hits.setdefault(h.category, []).append(h)
+        return hits
+
+    def match_reference(self, n: Normalised, ctx: ScreenContext) -> dict[str, list[Hit]]:
+        """The first matcher (one combined pattern per first word, tried at every token): slow, kept as
+        the reference the fast matcher is tested against."""
         text = n.text
         found: dict[str, Term] = {}
         exact, prefix, lengths = self._exact_c, self._prefix_c, self._prefix_lengths

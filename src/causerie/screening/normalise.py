@@ -76,9 +76,23 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _translate_run(m: re.Match[str]) -> str:
+    return m.group(0).translate(_TABLE)
+
+
 def fold(text: str) -> str:
     """NFKC, look-alikes to Latin, zero-width removed, lower case, accents stripped, emoji to words."""
-    folded = unicodedata.normalize("NFKC", text).lower().translate(_TABLE)
+    folded = unicodedata.normalize("NFKC", text).lower()
+    # The table maps one ASCII character (the backquote); every other entry is non-ASCII, so only
+    # non-ASCII runs need the (per-character, slow) translation.
+    if "`" in folded:
+        folded = folded.replace("`", "'")
+    if folded.isascii():
+        return folded
+    folded = _NON_ASCII_RUN.sub(_translate_run, folded)
     if _NON_ASCII.search(folded):
         folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
     return folded
@@ -179,6 +193,8 @@ _NUMBER_WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
 _NUMBER_RUN = re.compile(
     rf"(?<![a-z0-9])(?:(?:{_NUMBER_WORD}|\d+)(?:[\s.,\-/]+|\s*et\s+)?){{3,}}(?![a-z])")
 _NUMBER_TOKEN = re.compile(rf"{_NUMBER_WORD}|\d+")
+_NUMBER_ANY = re.compile(_NUMBER_WORD)
+_DIGIT = re.compile(r"\d")
 _DIGIT_O = re.compile(r"(?<![a-z0-9])(?=[0-9o \t.\-]*[0-9])[0-9o]+(?:[ \t.\-]+[0-9o]+)+(?![a-z0-9])")
 
 
@@ -227,28 +243,66 @@ def words_to_digits(text: str) -> str:
 class Normalised:
     """Several views of one message; see the module docstring."""
 
-    __slots__ = ("original", "lower", "text", "_digits")
+    __slots__ = ("original", "lower", "text", "_digits", "_joined")
 
     def __init__(self, original: str, lower: str, text: str) -> None:
         self.original = original
         self.lower = lower
         self.text = text
         self._digits: str | None = None
+        self._joined: str | None = None
+
+    @property
+    def joined(self) -> str:
+        """`lower` with letters split by separators joined (`s n a p` → `snap`)."""
+        if self._joined is None:
+            self._joined = join_spaced_letters(self.lower)
+        return self._joined
 
     @property
     def digits(self) -> str:
         if self._digits is None:
-            self._digits = words_to_digits(join_spaced_letters(self.lower))
+            self._digits = words_to_digits(self.joined)
         return self._digits
+
+    def may_have_digits(self) -> bool:
+        """False when the digits view surely holds no digit: `joined` has none and fewer than three
+        number words (a run of three is the least words_to_digits turns into digits)."""
+        if self._digits is not None:
+            return _DIGIT.search(self._digits) is not None
+        joined = self.joined
+        return _DIGIT.search(joined) is not None or len(_NUMBER_ANY.findall(joined)) >= 3
 
     def __repr__(self) -> str:
         return f"Normalised(text={self.text!r})"
 
 
+_CHUNK_CACHE: dict[str, str] = {}
+_CHUNK_CACHE_LIMIT = 100_000
+
+
+def _chunk(chunk: str) -> str:
+    """The matching view of one whitespace-free chunk: leetspeak undone, punctuation to spaces, repeats
+    squeezed, SMS/verlan tokens mapped. Every step is local to a chunk, so chunks are cached."""
+    out = _CHUNK_CACHE.get(chunk)
+    if out is None:
+        _, mapping = _token_re()
+        tokens = squeeze(_PUNCT.sub(" ", undo_leet(chunk))).split()
+        out = " ".join([mapping.get(t, t) for t in tokens])
+        if len(_CHUNK_CACHE) >= _CHUNK_CACHE_LIMIT:
+            _CHUNK_CACHE.clear()
+        _CHUNK_CACHE[chunk] = out
+    return out
+
+
 def normalise(text: str) -> Normalised:
     lower = fold(text)
-    t = join_spaced_letters(lower)
-    t = undo_leet(t)
-    t = squeeze(_PUNCT.sub(" ", t))
-    t = map_tokens(" " + " ".join(t.split()) + " ")
-    return Normalised(text, lower, t)
+    joined = join_spaced_letters(lower)
+    # Same as map_tokens(" " + " ".join(squeeze(_PUNCT.sub(" ", undo_leet(joined))).split()) + " "),
+    # chunk by chunk (undo_leet, punctuation, squeezing and the token map never cross whitespace).
+    cache = _CHUNK_CACHE
+    parts = [cache.get(c) or _chunk(c) for c in joined.split()]
+    t = " " + " ".join([p for p in parts if p]) + " "
+    n = Normalised(text, lower, t)
+    n._joined = joined
+    return n

@@ -25,29 +25,39 @@ _SOCIAL = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|telegram|whatsapp|d
 _AT_SIGN_EMAIL = re.compile(r"[a-z0-9._%+\-] ?@ ?[a-z0-9\-]+\.[a-z]{2,}")
 
 
+# Cheap necessary conditions, checked before the expensive patterns: every URL match contains "http",
+# "www." or ".<tld>"; every handle shape a digit and a dot or underscore.
+_URL_HINT = re.compile(r"\.(?:com|fr|net|org|io|gg|me|ly|app|link|xyz|ru|example|be|ch|tv|co|info|site|online|shop)\b")
+_DIGIT = re.compile(r"\d")
+
+
 class ContactDetector:
     name = "contact"
 
     def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:
         lower = n.lower
-        digits = n.digits
-        for m in _PHONE.finditer(digits):
-            number = re.sub(r"\D", "", m.group(0))
-            if 9 <= len(number) <= 13:
-                evidence.add("contact", 0.9, "contact:phone")
-                break
-        else:
-            if _LONG_DIGITS.search(digits) and re.search(r"\b(num|numero|tel|appel|06|07|sms|whatsapp)", n.text):
-                evidence.add("contact", 0.6, "contact:digits")
-            elif _PARTIAL_MOBILE.search(digits):
-                evidence.add("contact", 0.35, "contact:partial-mobile")
-        if _EMAIL.search(lower) and ("@" in lower or " at " in lower or "arobase" in lower or "(at)" in lower):
+        if n.may_have_digits():
+            digits = n.digits
+            for m in _PHONE.finditer(digits):
+                number = re.sub(r"\D", "", m.group(0))
+                if 9 <= len(number) <= 13:
+                    evidence.add("contact", 0.9, "contact:phone")
+                    break
+            else:
+                if _LONG_DIGITS.search(digits) and re.search(r"\b(num|numero|tel|appel|06|07|sms|whatsapp)", n.text):
+                    evidence.add("contact", 0.6, "contact:digits")
+                elif _PARTIAL_MOBILE.search(digits):
+                    evidence.add("contact", 0.35, "contact:partial-mobile")
+        if ("@" in lower or " at " in lower or "arobase" in lower or "(at)" in lower) and _EMAIL.search(lower):
             evidence.add("contact", 0.9, "contact:email")
-        social = _SOCIAL.search(n.text) is not None
-        if _HANDLE_AT.search(lower) and not _AT_SIGN_EMAIL.search(lower):
+        url = (("http" in lower or "www." in lower or _URL_HINT.search(lower) is not None)
+               and _URL.search(lower) is not None)
+        if "@" in lower and _HANDLE_AT.search(lower) and not _AT_SIGN_EMAIL.search(lower):
+            social = _SOCIAL.search(n.text) is not None
             evidence.add("contact", 0.65 if social else 0.35, "contact:handle-at")
-        elif _HANDLE_SHAPE.search(lower) and not _URL.search(lower):
+        elif ("." in lower or "_" in lower) and not url and _DIGIT.search(lower) and _HANDLE_SHAPE.search(lower):
+            social = _SOCIAL.search(n.text) is not None
             evidence.add("contact", 0.6 if social else 0.3, "contact:handle")
-        if _URL.search(lower):
+        if url:
             evidence.add("contact", 0.2, "contact:link")
             evidence.add("scam", 0.2, "scam:link")

@@ -1,0 +1,59 @@
+"""The fast lexicon matcher finds exactly the terms the first (reference) matcher finds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from causerie.screening.lexicon import Lexicons
+from causerie.screening.normalise import normalise
+from causerie.screening.types import ScreenContext
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTEXTS = [
+    ScreenContext(where="room", band="adult", sender_age=30, room="Général"),
+    ScreenContext(where="pm", band="teen", sender_age=34, recipient_age=15),
+    ScreenContext(where="pm", band="teen", sender_age=15, recipient_age=16),
+    ScreenContext(where="pm", band="adult", sender_age=25, recipient_age=40),
+]
+
+
+def _corpus() -> list[str]:
+    texts: list[str] = []
+    for name in ("train.jsonl", "tune.jsonl"):
+        path = ROOT / "data" / "screening" / name
+        if path.exists():
+            with open(path, encoding="utf-8") as handle:
+                texts.extend(json.loads(line)["text"] for line in handle if line.strip())
+    assert texts
+    return texts
+
+
+def _rules(hits: dict) -> set[str]:
+    return {h.rule for found in hits.values() for h in found}
+
+
+@pytest.fixture(scope="module")
+def lexicons() -> Lexicons:
+    return Lexicons()
+
+
+def test_fast_matcher_equals_reference_on_training_corpus(lexicons: Lexicons) -> None:
+    texts = _corpus()
+    # Long messages too: several lines glued together, as in the benchmark.
+    texts += [" ".join(texts[i:i + 4]) for i in range(0, len(texts), 7)]
+    differences = []
+    for i, text in enumerate(texts):
+        n = normalise(text)
+        ctx = CONTEXTS[i % len(CONTEXTS)]
+        fast, reference = _rules(lexicons.match(n, ctx)), _rules(lexicons.match_reference(n, ctx))
+        if fast != reference:
+            differences.append((text, sorted(fast ^ reference)))
+    assert not differences, differences[:5]
+
+
+def test_fast_matcher_groups_by_category(lexicons: Lexicons) -> None:
+    hits = lexicons.match(normalise("yo j ai de la b3uh dispo, 10 le g"), CONTEXTS[0])
+    assert "drugs" in hits and all(h.category == "drugs" for h in hits["drugs"])
