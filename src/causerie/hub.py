@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from causerie.bus import Broker, Event
-from causerie.domain import Person
+from causerie.domain import Band, Person
 from causerie.presence import Directory, matches, person_from_dict, person_info
 from causerie.protocol import Members, PresenceDiff, PresenceFilters, SessionEnded, encode
 from causerie.wsframe import text_frame
@@ -22,6 +22,7 @@ from causerie.wsframe import text_frame
 log = logging.getLogger(__name__)
 
 DIRECTORY = "directory"
+FLUSH_S = 0.25
 
 
 def room_topic(room: str) -> str:
@@ -74,6 +75,10 @@ class Hub:
         self.local: dict[str, LiveSession] = {}
         self.room_local: dict[str, dict[str, LiveSession]] = {}
         self.on_grace_expired: Callable[[str], None] | None = None
+        self._flush: asyncio.TimerHandle | None = None
+        self._dirty_rooms: dict[str, Band] = {}
+        self._added: dict[str, Person] = {}
+        self._removed: dict[str, Person] = {}
 
     async def start(self) -> None:
         await self.broker.subscribe(DIRECTORY, self._on_directory)
@@ -181,21 +186,45 @@ class Hub:
             if person is not None:
                 self._members_changed(room, person)
 
+    # Member counts and people-list diffs are coalesced: every FLUSH_S, one frame per changed room and
+    # at most one diff per watcher, so a wave of N entries costs O(N) frames instead of O(N²).
+
+    def _schedule_flush(self) -> None:
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().call_later(FLUSH_S, self._flush_changes)
+
     def _members_changed(self, room: str, person: Person) -> None:
-        frame = encode(Members(room=room, count=self.directory.count(room)))
-        for session in self.local.values():
-            if session.person.band is person.band:
-                session.send(frame)
+        self._dirty_rooms[room] = person.band
+        self._schedule_flush()
 
     def _presence_added(self, person: Person) -> None:
-        for session in self.local.values():
-            if session.visible is not None and matches(session.person, person, session.filters):
-                session.visible.add(person.session_id)
-                session.send(encode(PresenceDiff(added=[person_info(person, session.person)], removed=[])))
+        self._added[person.session_id] = person
+        self._schedule_flush()
 
     def _presence_removed(self, person: Person) -> None:
-        frame = encode(PresenceDiff(added=[], removed=[person.pseudo]))
+        self._added.pop(person.session_id, None)
+        self._removed[person.session_id] = person
+        self._schedule_flush()
+
+    def _flush_changes(self) -> None:
+        self._flush = None
+        rooms, added, removed = self._dirty_rooms, self._added, self._removed
+        self._dirty_rooms, self._added, self._removed = {}, {}, {}
+        counts = [(band, encode(Members(room=room, count=self.directory.count(room)))) for room, band in rooms.items()]
         for session in self.local.values():
-            if session.visible is not None and person.session_id in session.visible:
-                session.visible.discard(person.session_id)
-                session.send(frame)
+            if session.conn is None:
+                continue
+            for band, frame in counts:
+                if session.person.band is band:
+                    session.send(frame)
+            if session.visible is None:
+                continue
+            gone = [p.pseudo for sid, p in removed.items() if sid in session.visible]
+            for sid in [sid for sid in removed if sid in session.visible]:
+                session.visible.discard(sid)
+            new = [p for sid, p in added.items()
+                   if sid not in session.visible and matches(session.person, p, session.filters)]
+            for p in new:
+                session.visible.add(p.session_id)
+            if gone or new:
+                session.send(encode(PresenceDiff(added=[person_info(p, session.person) for p in new], removed=gone)))
