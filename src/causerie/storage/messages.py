@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import and_, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.storage.tables import messages, rooms
 
@@ -30,41 +30,101 @@ def _message(row: object) -> StoredMessage:
     return StoredMessage(*row)  # type: ignore[misc]
 
 
+@dataclass(slots=True)
+class _Pending:
+    message: StoredMessage  # seq is assigned when written
+    result: asyncio.Future[tuple[StoredMessage, bool]]
+
+
+MAX_BATCH = 256
+
+
 class MessageStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-
-    async def _by_client_id(self, conn: AsyncConnection, session_id: str, client_id: str) -> StoredMessage | None:
-        row = (await conn.execute(select(*_COLUMNS).where(
-            and_(messages.c.session_id == session_id, messages.c.client_id == client_id)))).first()
-        return _message(row) if row else None
+        self._queue: list[_Pending] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def append(self, room_id: str, session_id: str, pseudo: str, text: str, client_id: str,
                      now: int) -> tuple[StoredMessage, bool]:
-        """Store a message with the room's next sequence number, in one transaction.
+        """Store a message with the room's next sequence number; resolves once committed.
 
         Returns the stored message and whether it is new: a repeated `client_id` from the same
-        session returns the message stored the first time.
+        session returns the message stored the first time. Appends that arrive while a transaction
+        is being written are grouped into the next one (group commit): one transaction, one
+        `UPDATE rooms … RETURNING` per room and one multi-row insert, however many senders.
         """
-        try:
-            async with self.engine.begin() as conn:
-                existing = await self._by_client_id(conn, session_id, client_id)
-                if existing is not None:
-                    return existing, False
-                seq = (await conn.execute(
-                    update(rooms).where(rooms.c.id == room_id).values(last_seq=rooms.c.last_seq + 1)
+        loop = asyncio.get_running_loop()
+        pending = _Pending(StoredMessage(room_id, 0, session_id, pseudo, text, client_id, now), loop.create_future())
+        self._queue.append(pending)
+        if self._writer is None or self._writer.done():
+            self._writer = loop.create_task(self._drain())
+        return await pending.result
+
+    async def _drain(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            try:
+                results = await self._write(batch)
+            except Exception as exc:
+                if len(batch) == 1:
+                    if not batch[0].result.done():
+                        batch[0].result.set_exception(exc)
+                    continue
+                # One bad append must not fail the others: write them one by one.
+                for one in batch:
+                    try:
+                        [result] = await self._write([one])
+                    except Exception as single:
+                        if not one.result.done():
+                            one.result.set_exception(single)
+                    else:
+                        if not one.result.done():
+                            one.result.set_result(result)
+                continue
+            for one, result in zip(batch, results, strict=True):
+                if not one.result.done():
+                    one.result.set_result(result)
+
+    async def _write(self, batch: list[_Pending]) -> list[tuple[StoredMessage, bool]]:
+        async with self.engine.begin() as conn:
+            keys = list({(p.message.session_id, p.message.client_id) for p in batch})
+            rows = (await conn.execute(select(*_COLUMNS).where(
+                tuple_(messages.c.session_id, messages.c.client_id).in_(keys)))).all()
+            known: dict[tuple[str, str], StoredMessage] = {(m.session_id, m.client_id): m for m in map(_message, rows)}
+            fresh: dict[tuple[str, str], _Pending] = {}
+            for p in batch:
+                key = (p.message.session_id, p.message.client_id)
+                if key not in known and key not in fresh:
+                    fresh[key] = p
+            by_room: dict[str, list[_Pending]] = {}
+            for p in fresh.values():
+                by_room.setdefault(p.message.room, []).append(p)
+            stored: dict[tuple[str, str], StoredMessage] = {}
+            # Rooms in a fixed order, so concurrent writers on several nodes never deadlock.
+            for room in sorted(by_room):
+                items = by_room[room]
+                last = (await conn.execute(
+                    update(rooms).where(rooms.c.id == room).values(last_seq=rooms.c.last_seq + len(items))
                     .returning(rooms.c.last_seq))).scalar_one()
-                await conn.execute(messages.insert().values(
-                    room_id=room_id, seq=seq, session_id=session_id, pseudo=pseudo, text=text,
-                    client_id=client_id, created_at=now))
-        except IntegrityError:
-            # The same client_id raced in on another connection: the first one won.
-            async with self.engine.connect() as conn:
-                existing = await self._by_client_id(conn, session_id, client_id)
-            if existing is None:
-                raise
-            return existing, False
-        return StoredMessage(room_id, seq, session_id, pseudo, text, client_id, now), True
+                for seq, p in enumerate(items, start=last - len(items) + 1):
+                    m = p.message
+                    stored[(m.session_id, m.client_id)] = StoredMessage(m.room, seq, m.session_id, m.pseudo, m.text,
+                                                                        m.client_id, m.ts)
+            if stored:
+                await conn.execute(messages.insert(), [
+                    {"room_id": m.room, "seq": m.seq, "session_id": m.session_id, "pseudo": m.pseudo, "text": m.text,
+                     "client_id": m.client_id, "created_at": m.ts} for m in stored.values()])
+        out = []
+        for p in batch:
+            key = (p.message.session_id, p.message.client_id)
+            if key in known:
+                out.append((known[key], False))
+            elif fresh[key] is p:
+                out.append((stored[key], True))
+            else:
+                out.append((stored[key], False))  # the same client_id twice in one batch
+        return out
 
     async def before(self, room_id: str, before: int | None, limit: int) -> list[StoredMessage]:
         """Up to `limit` messages with seq < before (all when None), oldest first."""
