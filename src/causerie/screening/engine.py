@@ -38,6 +38,14 @@ def combine(rule: float, model: float | None, weight: float, alone: float) -> fl
     return 0.0 if score < 0.0 else 1.0 if score > 1.0 else score
 
 
+def _per_category(value: float | list[float] | dict[str, float]) -> dict[str, float]:
+    if isinstance(value, dict):
+        return {c: float(value[c]) for c in CATEGORIES}
+    if isinstance(value, list | tuple):
+        return dict(zip(CATEGORIES, map(float, value), strict=True))
+    return dict.fromkeys(CATEGORIES, float(value))
+
+
 class Screener:
     """Screens one message at a time; thread-safe for reading, cheap to call."""
 
@@ -50,8 +58,11 @@ class Screener:
         self.detectors: list[Detector] = list(detectors) if detectors is not None else default_detectors()
         self.timings: dict[str, float] = {d.name: 0.0 for d in self.detectors}
         model = next((d for d in self.detectors if getattr(d, "name", "") == "model"), None)
-        self.model_weight: float = getattr(model, "weight", 0.0)
-        self.model_alone: float = getattr(model, "alone", 1.01)
+        # How the model meets the rules (engine.combine), one value per category or one for all.
+        self.model_weight = getattr(model, "weight", 0.0)
+        self.model_alone = getattr(model, "alone", 1.01)
+        self._weights = _per_category(self.model_weight)
+        self._alones = _per_category(self.model_alone)
 
     # Policy -----------------------------------------------------------------------------------
     def _stat(self) -> float:
@@ -119,8 +130,8 @@ class Screener:
 
     def scores(self, evidence: Evidence) -> dict[str, float]:
         model = evidence.model
-        return {c: round(combine(evidence.rule_score(c), model.get(c) if model else None,
-                                 self.model_weight, self.model_alone), 4)
+        weight, alone = self._weights, self._alones
+        return {c: round(combine(evidence.rule_score(c), model.get(c) if model else None, weight[c], alone[c]), 4)
                 for c in CATEGORIES}
 
     def screen(self, text: str, ctx: ScreenContext) -> Verdict:
