@@ -7,7 +7,10 @@ from pathlib import Path
 
 from causerie import protocol
 from causerie.errors import CATALOGUE
-from causerie.web.http import routes
+from causerie.web.http import routes as chat_routes
+from causerie.web.mod import routes as mod_routes
+
+routes = [*chat_routes, *mod_routes]
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "protocol.md").read_text(encoding="utf-8")
 

@@ -13,6 +13,7 @@ from causerie.config import Settings
 from causerie.domain import Band, Room, RoomKind
 from causerie.geo import PostalCodes, postal_codes
 from causerie.hub import Hub
+from causerie.moderation.service import Moderation
 from causerie.presence import Directory
 from causerie.screening import Screener
 from causerie.storage import database
@@ -47,6 +48,7 @@ class Causerie:
         self.ignores = IgnoreStore(self.engine)
         self.screened = ScreenedStore(self.engine)
         self.audit = AuditStore(self.engine)
+        self.moderation = Moderation(self)
         self.screener = Screener()
         self.broker: Broker = broker or create_broker(settings.broker_url)
         self.directory = Directory()
@@ -66,6 +68,7 @@ class Causerie:
                 self.directory.join(room, sid)
         await self.broker.start()
         await self.hub.start()
+        await self.moderation.start()
         self.hub.on_grace_expired = self._end_after_grace
         # Sessions left live by a previous run of a single node have no connection any more: they
         # get the usual grace period to come back, then end.

@@ -60,6 +60,36 @@ def _audit_verify(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _moderators_add(args: argparse.Namespace) -> int:
+    import asyncio
+    import getpass
+
+    from causerie.app import Causerie
+    from causerie.config import Settings
+    from causerie.moderation.accounts import do_add_moderator
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("password: ")
+
+    async def run() -> int:
+        app = Causerie(Settings.from_env(db_url=args.db))
+        try:
+            from causerie.storage import database
+
+            await database.upgrade(app.engine)
+            new = await do_add_moderator(app, args.name, password, args.role)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            await app.engine.dispose()
+        print(f"moderator {new.name} (id {new.id}), roles: {', '.join(new.roles)}")
+        print(f"TOTP secret: {new.totp_secret}")
+        print(f"TOTP URI: {new.totp_uri}")
+        return 0
+
+    return asyncio.run(run())
+
+
 def _screen(argv: list[str]) -> int:
     from causerie.screening.cli import main as screen_main
 
@@ -88,6 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit_sub.add_parser("verify", help="recompute the hash chain; name the first broken entry")
     verify.add_argument("--db", default=None, help="database URL (default: SQLite under ./var/)")
     verify.set_defaults(func=_audit_verify)
+
+    mods = sub.add_parser("moderators", help="moderator accounts of the console")
+    mods_sub = mods.add_subparsers(dest="moderators_command", metavar="MODERATORS_COMMAND", required=True)
+    add = mods_sub.add_parser("add", help="create a moderator; prints the TOTP secret to enrol")
+    add.add_argument("name")
+    add.add_argument("--role", action="append", required=True,
+                     choices=["moderator", "child_safety", "admin", "legal"], help="repeat for several roles")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.add_argument("--db", default=None, help="database URL (default: SQLite under ./var/)")
+    add.set_defaults(func=_moderators_add)
 
     sub.add_parser("screen", help="screen messages from a JSONL file (see `causerie screen --help`)",
                    add_help=False)

@@ -180,6 +180,7 @@ class Welcome(ServerFrame, tag="welcome"):
     rooms: list[str]
     pms: list[Conversation]
     ignored: list[str]
+    features: list[str] = []  # optional features the client may show, e.g. "report"
 
 
 class Joined(ServerFrame, tag="joined"):
@@ -281,10 +282,32 @@ class Pong(ServerFrame, tag="pong"):
     ref: str | None = None
 
 
+class Statement(ServerFrame, tag="statement"):
+    """A statement of reasons (DSA art. 17): sent for every decision against the person."""
+
+    decision: int
+    action: str  # warn, delete_message, timeout, kick, ban
+    category: str
+    ground: Name  # the rule broken, in both languages
+    automated: bool
+    message: Name  # what was decided, in both languages
+    duration_s: int | None = None  # None: no duration (warning) or for good (ban)
+    expires_at: int | None = None
+    appeal_token: str | None = None  # POST /api/appeals with it, until appeal_until
+    appeal_until: int | None = None
+    room: str | None = None
+
+
+class ReportOutcome(ServerFrame, tag="report_outcome"):
+    report: int
+    outcome: str  # action_taken, no_action
+    message: Name
+
+
 SERVER_FRAME_TYPES: tuple[type[msgspec.Struct], ...] = (
     Welcome, Joined, Left, Ack, MessageOut, PmMessageOut, PmOpened, TypingOut, ReadOut, Members,
     Presence, PresenceDiff, Ignored, SettingsOut, RoomCreated, Invited, Invitation, Truncated,
-    SessionEnded, ErrorFrame, Pong,
+    SessionEnded, ErrorFrame, Pong, Statement, ReportOutcome,
 )
 
 
@@ -339,6 +362,41 @@ class PmHistory(msgspec.Struct):
 class Health(msgspec.Struct):
     status: str
     checks: dict[str, str] = {}
+
+
+class ReportCreate(msgspec.Struct, forbid_unknown_fields=False):
+    """A report: a message (`room` or `pm`, with `seq`), a person (`pseudo`) or a room (`room` alone)."""
+
+    category: str
+    text: str = ""
+    room: str | None = None
+    pm: int | None = None
+    seq: int | None = None
+    pseudo: str | None = None
+
+
+class ReportCreated(msgspec.Struct):
+    id: int
+    received_at: int
+    evidence_sha256: str
+    message: Name
+
+
+class AppealCreate(msgspec.Struct, forbid_unknown_fields=False):
+    token: str
+    text: str
+
+
+class AppealCreated(msgspec.Struct):
+    id: int
+    received_at: int
+    message: Name
+
+
+class AppealStatus(msgspec.Struct):
+    decision: int
+    status: str  # none, pending, upheld, reversed
+    appeal_until: int | None
 
 
 class ErrorBody(msgspec.Struct):

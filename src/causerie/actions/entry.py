@@ -12,6 +12,7 @@ from causerie.checks import check_age, check_gender, check_place, check_pseudo
 from causerie.domain import Person, PmPolicy
 from causerie.errors import CauserieError
 from causerie.hub import DIRECTORY, Connection, LiveSession, session_topic
+from causerie.moderation.enforcement import after_entry, check_may_enter
 from causerie.presence import person_info, person_to_dict
 from causerie.protocol import Conversation, SessionCreate, SessionInfo, Welcome
 from causerie.storage.sessions import Origin, SessionRecord
@@ -45,12 +46,15 @@ async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
     place = check_place(app.postal, body.postal_code, body.insee)
     if not device_token or len(device_token) > 64:
         device_token = secrets.token_urlsafe(24)
+    evasion = check_may_enter(app, keyed_hash(app, device_token), keyed_hash(app, origin.ip))
     token = secrets.token_urlsafe(32)
     person = Person(secrets.token_urlsafe(12), pseudo, body.age, gender, band, place)
     policy = PmPolicy.BAND.value
     await app.sessions.create(person, token_hash=token_hash(token), device_hash=keyed_hash(app, device_token),
                               network_hash=keyed_hash(app, origin.ip), origin=origin, pm_policy=policy,
                               now=app.clock.now_ms())
+    await after_entry(app, person.session_id, pseudo, keyed_hash(app, device_token), keyed_hash(app, origin.ip),
+                      evasion)
     session = LiveSession(person, policy, set(), set())
     await app.hub.hold(session)
     app.hub.start_grace(session, s.session_grace_s)
@@ -104,7 +108,7 @@ async def _welcome(app: Causerie, session: LiveSession) -> Welcome:
     ignored = sorted(p.pseudo for sid in session.ignored if (p := app.directory.people.get(sid)))
     rooms = [r for r in await app.rooms.rooms_of(session.id)]
     return Welcome(session=session_info(session.person, session.pm_policy), rooms=rooms, pms=convs,
-                   ignored=ignored)
+                   ignored=ignored, features=["report"])
 
 
 def do_detach(app: Causerie, session: LiveSession, conn: Connection) -> None:

@@ -11,6 +11,7 @@ from causerie.checks import access_pm, access_room_for_send, check_client_id, ch
 from causerie.domain import Person, PmPolicy
 from causerie.errors import CauserieError
 from causerie.hub import LiveSession, room_topic, session_topic
+from causerie.moderation.enforcement import check_may_send
 from causerie.presence import person_info
 from causerie.protocol import (
     Ack,
@@ -36,6 +37,7 @@ async def do_send_message(app: Causerie, session: LiveSession, frame: Send) -> A
     """Store a room message (acknowledged once durable), then fan it out to the room's members."""
     text = check_text(frame.text, app.settings.max_text)
     client_id = check_client_id(frame.client_id)
+    check_may_send(app, session.id)
     access_room_for_send(session, frame.room)
     outcome = await screen_outgoing(app, session, text, client_id, room_id=frame.room)
     if outcome.shadow:
@@ -80,6 +82,7 @@ def pm_out(stored: StoredPm, sender: str, recipient: str) -> PmMessageOut:
 async def do_send_pm(app: Causerie, session: LiveSession, frame: PmFrame) -> Ack:
     text = check_text(frame.text, app.settings.max_text)
     client_id = check_client_id(frame.client_id)
+    check_may_send(app, session.id)
     me = session.person
     if frame.pm is not None:
         conv: ConversationRecord | None = await access_pm(app, session, frame.pm)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from causerie.errors import CauserieError
 from causerie.hub import LiveSession
+from causerie.moderation.cases import on_screened
 from causerie.protocol import Name, Notice
 from causerie.screening import ScreenContext, Verdict
 
@@ -46,10 +47,11 @@ async def screen_outgoing(app: Causerie, session: LiveSession, text: str, client
     verdict = _verdict(app, text, ctx)
     if verdict.action == "allow":
         return Outcome(True, False, None)
-    await app.screened.add(session_id=session.id, room_id=room_id, pm_id=pm_id, recipient_id=recipient_id,
+    screened_id = await app.screened.add(session_id=session.id, room_id=room_id, pm_id=pm_id, recipient_id=recipient_id,
                            text=text, client_id=client_id, action=verdict.action, category=verdict.category,
                            labels=list(verdict.labels), scores=dict(verdict.scores), open_case=verdict.open_case,
                            now=app.clock.now_ms())
+    await on_screened(app, screened_id)
     reason = verdict.reason or {"fr": "Message non envoyé.", "en": "Message not sent."}
     if verdict.action == "block":
         raise CauserieError("message_blocked", category=verdict.category, **reason)

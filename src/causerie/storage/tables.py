@@ -186,3 +186,153 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
     UniqueConstraint("seq", name="ux_audit_seq"),
 )
+
+# --- moderation (docs/moderation.md) -----------------------------------------------------------
+
+moderators = Table(
+    "moderators",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(40), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id
+    Column("totp_secret", String(64), nullable=False),
+    Column("last_totp_step", BigInteger, nullable=True),  # a code is accepted once
+    Column("roles", String(100), nullable=False),  # comma-separated: moderator, child_safety, admin, legal
+    Column("disabled", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# Console sessions, separate from chat sessions; the token is kept only as a SHA-256 hash.
+mod_sessions = Table(
+    "mod_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("moderator_id", Integer, ForeignKey("moderators.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("last_seen", BigInteger, nullable=False),
+    Column("ended_at", BigInteger, nullable=True),
+)
+
+# A report with its evidence frozen at report time: a copy, so deleting or expiring messages later
+# cannot touch it. `evidence_sha256` is the SHA-256 of `evidence` (canonical JSON).
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("reporter_id", String(32), nullable=False),
+    Column("reporter_device", String(64), nullable=False),
+    Column("target_kind", String(8), nullable=False),  # message, person, room
+    Column("target_session", String(32), nullable=True),
+    Column("room_id", String(64), nullable=True),
+    Column("pm_id", BigInteger, nullable=True),
+    Column("seq", BigInteger, nullable=True),
+    Column("category", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("evidence_sha256", String(64), nullable=False),
+    Column("case_id", BigInteger, nullable=True),
+    Column("outcome", String(16), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("decided_at", BigInteger, nullable=True),
+    Index("ix_reports_case", "case_id"),
+)
+
+# Cases: what moderators work on, merged per target (a session or a room). `role` is the queue.
+cases = Table(
+    "cases",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(8), nullable=False),  # case, appeal
+    Column("target_kind", String(8), nullable=False),  # session, room
+    Column("target", String(64), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("role", String(16), nullable=False),  # moderator, child_safety
+    Column("priority", Float, nullable=False),
+    Column("status", String(8), nullable=False),  # open, closed
+    Column("urgent", Boolean, nullable=False, server_default=text("false")),
+    Column("claimed_by", Integer, nullable=True),
+    Column("claimed_at", BigInteger, nullable=True),
+    Column("excluded_moderator", Integer, nullable=True),  # appeals: not the one who decided
+    Column("decision_id", BigInteger, nullable=True),  # appeals: the decision appealed
+    Column("outcome", String(16), nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+    Column("closed_at", BigInteger, nullable=True),
+    Index("ix_cases_open", "status", "target_kind", "target"),
+)
+
+case_items = Table(
+    "case_items",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("case_id", BigInteger, ForeignKey("cases.id"), nullable=False),
+    Column("kind", String(8), nullable=False),  # report, screened, signal, appeal
+    Column("ref_id", BigInteger, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("reporter", String(64), nullable=True),  # keyed device hash of a reporter (distinct count)
+    Column("trusted", Boolean, nullable=False, server_default=text("false")),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_case_items_case", "case_id"),
+)
+
+# Reporters whose reports weigh more (DSA art. 22), by keyed device hash; set by admins.
+trusted_flaggers = Table(
+    "trusted_flaggers",
+    metadata,
+    Column("device_hash", String(64), primary_key=True),
+    Column("set_by", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+# Every decision against a person or a room, with what the statement of reasons said (DSA art. 17).
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("case_id", BigInteger, nullable=True),
+    Column("moderator_id", Integer, nullable=True),  # None: automated
+    Column("action", String(16), nullable=False),
+    Column("target_session", String(32), nullable=True),
+    Column("device_hash", String(64), nullable=True),
+    Column("network_hash", String(64), nullable=True),
+    Column("room_id", String(64), nullable=True),
+    Column("category", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("duration_s", BigInteger, nullable=True),
+    Column("expires_at", BigInteger, nullable=True),
+    Column("appeal_token_hash", String(64), nullable=True, unique=True),
+    Column("appeal_until", BigInteger, nullable=True),
+    Column("reversed_at", BigInteger, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_decisions_device", "device_hash"),
+)
+
+# What stops a person: a ban or a time-out on a session, a device or a network (keyed hashes).
+sanctions = Table(
+    "sanctions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("decision_id", BigInteger, ForeignKey("decisions.id"), nullable=False),
+    Column("kind", String(8), nullable=False),  # ban, timeout
+    Column("scope", String(8), nullable=False),  # session, device, network
+    Column("value", String(64), nullable=False),
+    Column("expires_at", BigInteger, nullable=True),  # None: for good
+    Column("created_at", BigInteger, nullable=False),
+    Column("lifted_at", BigInteger, nullable=True),
+    Index("ix_sanctions_value", "scope", "value"),
+)
+
+appeals = Table(
+    "appeals",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("decision_id", BigInteger, ForeignKey("decisions.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("case_id", BigInteger, nullable=True),
+    Column("outcome", String(16), nullable=True),  # upheld, reversed
+    Column("decided_by", Integer, nullable=True),
+    Column("created_at", BigInteger, nullable=False),
+    Column("decided_at", BigInteger, nullable=True),
+)

@@ -9,10 +9,15 @@ import msgspec
 
 from causerie import __version__
 from causerie.protocol import (
+    AppealCreate,
+    AppealCreated,
+    AppealStatus,
     CommuneList,
     ErrorResponse,
     Health,
     PmHistory,
+    ReportCreate,
+    ReportCreated,
     RoomHistory,
     RoomList,
     SessionCreate,
@@ -42,7 +47,8 @@ CURSOR = [
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     _, components = msgspec.json.schema_components(
-        [SessionCreate, SessionCreated, CommuneList, RoomList, RoomHistory, PmHistory, Health, ErrorResponse],
+        [SessionCreate, SessionCreated, CommuneList, RoomList, RoomHistory, PmHistory, Health, ErrorResponse,
+         ReportCreate, ReportCreated, AppealCreate, AppealCreated, AppealStatus],
         ref_template=REF,
     )
     paths: dict[str, Any] = {
@@ -86,6 +92,7 @@ def openapi_document() -> dict[str, Any]:
                                "responses": {"200": {"description": "ready", **_json("Health")},
                                              "503": {"description": "not ready", **_json("Health")}}}},
     }
+    paths.update(_moderation_paths())
     return {
         "openapi": "3.1.0",
         "info": {"title": "Causerie", "version": __version__,
@@ -93,5 +100,58 @@ def openapi_document() -> dict[str, Any]:
                                 "(see docs/protocol.md)."},
         "paths": paths,
         "components": {"schemas": components,
-                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                           "console": {"type": "apiKey", "in": "cookie", "name": "causerie_mod"}}},
+    }
+
+
+CONSOLE = [{"console": []}]
+_OBJECT = {"content": {"application/json": {"schema": {"type": "object"}}}}
+
+
+def _op(summary: str, op_id: str, *, security: list[dict[str, list[str]]] | None = CONSOLE,
+        params: tuple[str, ...] = (), body: str | None = None, ok: str = "200",
+        ok_schema: str | None = None, errors: tuple[int, ...] = (401, 403, 404)) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "operationId": op_id,
+                          "responses": {ok: {"description": "ok", **(_json(ok_schema) if ok_schema else _OBJECT)},
+                                        **_errors(*errors)}}
+    if security is not None:
+        op["security"] = security
+    if params:
+        op["parameters"] = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params]
+    if body == "object":
+        op["requestBody"] = {"required": True, **_OBJECT}
+    elif body:
+        op["requestBody"] = {"required": True, **_json(body)}
+    return op
+
+
+def _moderation_paths() -> dict[str, Any]:
+    """Reports, appeals and the moderation console (docs/moderation.md)."""
+    case = ("case",)
+    return {
+        "/api/reports": {"post": _op("Report a message, a person or a room", "createReport", security=BEARER,
+                                     body="ReportCreate", ok="201", ok_schema="ReportCreated",
+                                     errors=(401, 403, 404, 422))},
+        "/api/appeals": {"post": _op("Appeal a decision with its token", "createAppeal", security=None,
+                                     body="AppealCreate", ok="201", ok_schema="AppealCreated",
+                                     errors=(404, 409, 410, 422))},
+        "/api/appeals/{token}": {"get": _op("Where an appeal stands", "appealStatus", security=None,
+                                            params=("token",), ok_schema="AppealStatus", errors=(404,))},
+        "/api/mod/login": {"post": _op("Console login: password and TOTP", "modLogin", security=None, body="object",
+                                       errors=(401, 422))},
+        "/api/mod/logout": {"post": _op("End the console session", "modLogout", ok="204")},
+        "/api/mod/me": {"get": _op("The moderator, roles and CSRF token", "modMe")},
+        "/api/mod/cases": {"get": _op("Open cases of the readable queues, by priority", "modCases")},
+        "/api/mod/cases/{case}": {"get": _op("A case with evidence, timeline and links", "modCase", params=case)},
+        "/api/mod/cases/{case}/claim": {
+            "post": _op("Claim a case", "modClaim", params=case, errors=(401, 403, 404, 409)),
+            "delete": _op("Give a case back", "modUnclaim", params=case, ok="204", errors=(401, 403, 404, 409))},
+        "/api/mod/cases/{case}/actions": {"post": _op("Act on a claimed case", "modAct", params=case, body="object",
+                                                      errors=(401, 403, 404, 409, 422))},
+        "/api/mod/cases/{case}/bundle": {"get": _op("Evidence bundle for the authorities", "modBundle", params=case)},
+        "/api/mod/legal/sessions/{session}": {"get": _op("Identification data (legal role)", "modLegalSession",
+                                                         params=("session",))},
+        "/api/mod/audit/verify": {"get": _op("Recompute the audit chain (admin)", "modAuditVerify")},
+        "/api/mod/events": {"get": _op("Live feed of case changes (text/event-stream)", "modEvents")},
     }

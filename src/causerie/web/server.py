@@ -11,7 +11,7 @@ from causerie.app import Causerie
 from causerie.config import Settings
 from causerie.errors import CauserieError
 from causerie.storage.database import is_unavailable
-from causerie.web import http, ws
+from causerie.web import http, mod, ws
 from causerie.web.keys import APP
 
 log = logging.getLogger("causerie")
@@ -62,6 +62,7 @@ def create_app(core: Causerie) -> web.Application:
     application = web.Application(middlewares=[errors], client_max_size=64 * 1024)
     application[APP] = core
     application.router.add_routes(http.routes)
+    application.router.add_routes(mod.routes)
     application.router.add_get("/ws", ws.websocket)
     static = http.STATIC
     if static.is_dir():

@@ -1,0 +1,137 @@
+"""Cases: reports, screened messages and safety signals, merged per target, in priority order.
+
+priority = severity(category) × confidence × distinct reporters × 2 if a trusted flagger reported it
+(× 10 once escalated as urgent). A case touching `sexual_minor` goes to the child-safety queue, where
+only child-safety moderators see it. A moderator claims a case; no two hold the same one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from causerie.errors import CauserieError
+from causerie.moderation.audit import record
+from causerie.moderation.roles import CHILD_SAFETY, MODERATOR, may_read_queue
+from causerie.storage.cases import Case, CaseItem
+
+if TYPE_CHECKING:
+    from causerie.app import Causerie
+    from causerie.moderation.accounts import ConsoleSession
+
+SEVERITY = {
+    "sexual_minor": 100, "threat": 90, "solicitation": 60, "drugs": 50, "hate": 40, "harassment": 30,
+    "scam": 30, "sexual_explicit": 15, "contact": 10, "ban_evasion": 20, "other": 5,
+}
+CATEGORIES = ("sexual_minor", "solicitation", "drugs", "hate", "harassment", "threat", "scam", "contact",
+              "sexual_explicit", "other")
+REPORT_CONFIDENCE = 0.5
+TRUSTED_CONFIDENCE = 1.0
+
+
+def severity(category: str) -> int:
+    return SEVERITY.get(category, 5)
+
+
+def queue_of(categories: list[str]) -> str:
+    return CHILD_SAFETY if "sexual_minor" in categories else MODERATOR
+
+
+def priority(items: list[CaseItem], urgent: bool = False) -> tuple[float, str]:
+    """The case's priority and its leading category (the most severe of its items)."""
+    if not items:
+        return 0.0, "other"
+    top = max(items, key=lambda i: (severity(i.category), i.confidence))
+    confidence = max(i.confidence for i in items if i.category == top.category)
+    reporters = len({i.reporter for i in items if i.reporter})
+    trusted = any(i.trusted for i in items)
+    value = severity(top.category) * confidence * max(1, reporters) * (2 if trusted else 1) * (10 if urgent else 1)
+    return round(value, 3), top.category
+
+
+async def do_add_to_case(app: Causerie, *, target_kind: str, target: str, kind: str, ref_id: int, category: str,
+                         confidence: float, reporter: str | None = None, trusted: bool = False) -> int:
+    """Attach an item to the open case about this target (or open one); recompute its priority; tell the
+    consoles. Returns the case id."""
+    store = app.moderation.cases
+    now = app.clock.now_ms()
+    case = await store.open_for(target_kind, target)
+    if case is None:
+        case_id = await store.create(kind="case", target_kind=target_kind, target=target, category=category,
+                                     role=queue_of([category]), priority=0.0, urgent=False, created_at=now,
+                                     updated_at=now)
+        urgent = False
+    else:
+        case_id, urgent = case.id, case.urgent
+    await store.add_item(case_id, kind, ref_id, category, confidence, reporter, trusted, now)
+    items = await store.items(case_id)
+    value, top = priority(items, urgent)
+    role = queue_of([i.category for i in items])
+    await store.update(case_id, priority=value, category=top, role=role, updated_at=now)
+    await record(app, actor="system", action="case_item", target=f"case:{case_id}",
+                 data={"kind": kind, "ref": ref_id, "category": category, "priority": value})
+    await app.moderation.publish("case", case_id=case_id, role=role, category=top, priority=value)
+    return case_id
+
+
+async def on_screened(app: Causerie, screened_id: int) -> None:
+    """A message the screening engine did not simply allow: every such verdict is an automated decision
+    (audited); held, flagged, shadowed and `open_case` ones also become case items."""
+    item = await app.screened.get(screened_id)
+    if item is None:
+        return
+    await record(app, actor="screening", action=f"screen_{item.action}", target=f"session:{item.session_id}",
+                 data={"screened": screened_id, "category": item.category, "labels": item.labels})
+    if item.action == "block" and not item.open_case:
+        return
+    confidence = max(item.scores.values(), default=1.0) if item.scores else 1.0
+    await do_add_to_case(app, target_kind="session", target=item.session_id, kind="screened", ref_id=screened_id,
+                         category=item.category or "other", confidence=min(max(confidence, 0.1), 1.0))
+
+
+async def on_signal(app: Causerie, signal_id: int, *, session_id: str, kind: str, score: float = 0.5,
+                    category: str = "other") -> None:
+    """A safety signal (policy/, storage/signals.py) about a session becomes a case item."""
+    await do_add_to_case(app, target_kind="session", target=session_id, kind="signal", ref_id=signal_id,
+                         category=category, confidence=min(max(score, 0.1), 1.0))
+
+
+async def access_case(app: Causerie, console: ConsoleSession, case_id: int) -> Case:
+    """A case the moderator's roles allow them to see; unknown and forbidden look different on purpose
+    (the console needs to tell a moderator why), but neither reveals content."""
+    case = await app.moderation.cases.get(case_id)
+    if case is None:
+        raise CauserieError("not_found")
+    if not may_read_queue(console.moderator.roles, case.role):
+        await record(app, actor=console.actor, action="access_denied", target=f"case:{case_id}")
+        raise CauserieError("mod_forbidden")
+    return case
+
+
+async def do_claim(app: Causerie, console: ConsoleSession, case_id: int) -> Case:
+    case = await access_case(app, console, case_id)
+    if case.excluded_moderator == console.moderator.id:
+        raise CauserieError("appeal_same_moderator")
+    if not await app.moderation.cases.claim(case_id, console.moderator.id, app.clock.now_ms()):
+        raise CauserieError("case_claimed")
+    await record(app, actor=console.actor, action="claim", target=f"case:{case_id}")
+    await app.moderation.publish("case", case_id=case_id, role=case.role, claimed_by=console.moderator.id)
+    claimed = await app.moderation.cases.get(case_id)
+    assert claimed is not None
+    return claimed
+
+
+async def do_unclaim(app: Causerie, console: ConsoleSession, case_id: int) -> None:
+    case = await access_case(app, console, case_id)
+    if not await app.moderation.cases.release(case_id, console.moderator.id):
+        raise CauserieError("case_not_claimed")
+    await record(app, actor=console.actor, action="unclaim", target=f"case:{case_id}")
+    await app.moderation.publish("case", case_id=case_id, role=case.role)
+
+
+async def check_claimed(app: Causerie, console: ConsoleSession, case_id: int) -> Case:
+    case = await access_case(app, console, case_id)
+    if case.status != "open":
+        raise CauserieError("case_closed")
+    if case.claimed_by != console.moderator.id:
+        raise CauserieError("case_not_claimed")
+    return case

@@ -1,0 +1,119 @@
+"""What moderation needs on one node: its stores, its settings, the live feed of the console and the
+cache of active sanctions. Built once by `app.Causerie`; state of record stays in the database.
+
+Every node subscribes to the `moderation` topic: case changes feed the consoles connected to it, and
+sanction changes refresh its cache (so a ban or time-out decided on one node applies on all of them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from causerie.bus import Event
+from causerie.moderation.roles import may_read_queue
+from causerie.storage.cases import CaseStore
+from causerie.storage.decisions import DecisionStore, Sanction
+from causerie.storage.moderators import ModeratorStore
+from causerie.storage.reports import ReportStore
+
+if TYPE_CHECKING:
+    from causerie.app import Causerie
+
+TOPIC = "moderation"
+
+
+def _ladder(raw: str) -> tuple[tuple[str, int | None], ...]:
+    steps = []
+    for part in raw.split(","):
+        kind, _, seconds = part.strip().partition(":")
+        steps.append((kind, int(seconds) if seconds else None))
+    return tuple(steps)
+
+
+@dataclass(frozen=True)
+class ModerationConfig:
+    idle_timeout_s: int = 900
+    appeal_days: int = 183  # DSA art. 20: at least six months
+    # A new session from a banned device or network: "refuse" or "flag" (a case for a moderator).
+    ban_evasion: str = "refuse"
+    # Repeat abusers (DSA art. 23): a warning first, then longer suspensions, then a ban for good.
+    ladder: tuple[tuple[str, int | None], ...] = field(default_factory=lambda: _ladder(
+        "warn,timeout:3600,timeout:86400,ban:604800,ban:2592000,ban"))
+
+    @classmethod
+    def from_env(cls) -> ModerationConfig:
+        env = os.environ
+        values: dict[str, Any] = {}
+        if "CAUSERIE_MOD_IDLE_S" in env:
+            values["idle_timeout_s"] = int(env["CAUSERIE_MOD_IDLE_S"])
+        if env.get("CAUSERIE_BAN_EVASION") in ("refuse", "flag"):
+            values["ban_evasion"] = env["CAUSERIE_BAN_EVASION"]
+        if "CAUSERIE_LADDER" in env:
+            values["ladder"] = _ladder(env["CAUSERIE_LADDER"])
+        return cls(**values)
+
+
+@dataclass(eq=False)
+class Watcher:
+    """A console connected to this node (its live feed)."""
+
+    moderator_id: int
+    roles: frozenset[str]
+    queue: asyncio.Queue[dict[str, Any]]
+
+
+class Moderation:
+    def __init__(self, app: Causerie) -> None:
+        self.app = app
+        engine = app.engine
+        self.config = ModerationConfig.from_env()
+        self.moderators = ModeratorStore(engine)
+        self.reports = ReportStore(engine)
+        self.cases = CaseStore(engine)
+        self.decisions = DecisionStore(engine)
+        self.watchers: set[Watcher] = set()
+        self.sanctions: dict[tuple[str, str], list[Sanction]] = {}  # (scope, value) -> active
+
+    async def start(self) -> None:
+        await self.reload_sanctions()
+        await self.app.broker.subscribe(TOPIC, self._on_event)
+
+    async def reload_sanctions(self) -> None:
+        table: dict[tuple[str, str], list[Sanction]] = {}
+        for s in await self.decisions.active_sanctions(self.app.clock.now_ms()):
+            table.setdefault((s.scope, s.value), []).append(s)
+        self.sanctions = table
+
+    def active(self, scope: str, value: str, kinds: tuple[str, ...] = ("ban", "timeout")) -> Iterator[Sanction]:
+        now = self.app.clock.now_ms()
+        for s in self.sanctions.get((scope, value), ()):
+            if s.kind in kinds and (s.expires_at is None or s.expires_at > now):
+                yield s
+
+    async def publish(self, kind: str, **data: Any) -> None:
+        await self.app.broker.publish(TOPIC, Event(kind, data=data))
+
+    def _on_event(self, _topic: str, event: Event) -> None:
+        data = event.data
+        if event.kind == "sanctions":
+            self.app.spawn(self.reload_sanctions())
+            return
+        if event.kind == "kick":
+            from causerie.moderation.enforcement import kick_local
+
+            self.app.spawn(kick_local(self.app, str(data["session_id"]), str(data["room"])))
+            return
+        # case, urgent: to the consoles that may see them (an urgent case also to every admin)
+        role = str(data.get("role", ""))
+        for watcher in list(self.watchers):
+            visible = may_read_queue(watcher.roles, role) or (event.kind == "urgent" and "admin" in watcher.roles)
+            if not visible:
+                continue
+            try:
+                watcher.queue.put_nowait({"kind": event.kind, **data})
+            except asyncio.QueueFull:
+                pass

@@ -1,0 +1,139 @@
+"""What the console shows: the queue and a case with its evidence, timeline and links."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from causerie.moderation.cases import access_case
+from causerie.moderation.reports import evidence_digest
+from causerie.moderation.roles import readable_queues
+from causerie.storage.cases import Case
+
+if TYPE_CHECKING:
+    from causerie.app import Causerie
+    from causerie.moderation.accounts import ConsoleSession
+
+
+def case_summary(case: Case) -> dict[str, Any]:
+    return {"id": case.id, "kind": case.kind, "target_kind": case.target_kind, "target": case.target,
+            "category": case.category, "queue": case.role, "priority": case.priority, "status": case.status,
+            "urgent": case.urgent, "claimed_by": case.claimed_by, "outcome": case.outcome,
+            "created_at": case.created_at, "updated_at": case.updated_at}
+
+
+async def queue_view(app: Causerie, console: ConsoleSession) -> dict[str, Any]:
+    queues = readable_queues(console.moderator.roles)
+    cases = await app.moderation.cases.queue(queues) if queues else []
+    out = []
+    for case in cases:
+        summary = case_summary(case)
+        if case.target_kind == "session":
+            record = await app.sessions.by_id(case.target)
+            summary["pseudo"] = record.person.pseudo if record else None
+        out.append(summary)
+    return {"queues": queues, "cases": out}
+
+
+async def case_view(app: Causerie, console: ConsoleSession, case_id: int) -> dict[str, Any]:
+    case = await access_case(app, console, case_id)
+    mod = app.moderation
+    items = []
+    for item in await mod.cases.items(case.id):
+        entry: dict[str, Any] = {"kind": item.kind, "id": item.ref_id, "category": item.category,
+                                 "confidence": item.confidence, "trusted": item.trusted, "ts": item.created_at}
+        if item.kind == "report":
+            report = await mod.reports.get(item.ref_id)
+            if report is not None:
+                entry.update(text=report.text, target_kind=report.target_kind,
+                             evidence=msgspec.json.decode(report.evidence), evidence_sha256=report.evidence_sha256,
+                             evidence_intact=evidence_digest(report.evidence) == report.evidence_sha256,
+                             outcome=report.outcome)
+        elif item.kind == "screened":
+            held = await app.screened.get(item.ref_id)
+            if held is not None:
+                entry.update(text=held.text, action=held.action, status=held.status, room=held.room_id,
+                             pm=held.pm_id, labels=held.labels, scores=held.scores)
+        elif item.kind == "appeal" and case.decision_id is not None:
+            appeal = await mod.decisions.appeal_of(case.decision_id)
+            decision = await mod.decisions.get(case.decision_id)
+            if appeal is not None and decision is not None:
+                entry.update(text=appeal.text, decision={
+                    "id": decision.id, "action": decision.action, "category": decision.category,
+                    "reason": decision.reason, "moderator": decision.moderator_id,
+                    "automated": decision.moderator_id is None, "duration_s": decision.duration_s,
+                    "created_at": decision.created_at})
+        items.append(entry)
+    view: dict[str, Any] = {"case": case_summary(case), "items": items, "person": None, "earlier": [],
+                            "linked": [], "decisions": [], "timeline": []}
+    for d in await mod.decisions.of_case(case.id):
+        view["decisions"].append({"id": d.id, "action": d.action, "category": d.category, "moderator": d.moderator_id,
+                                  "duration_s": d.duration_s, "created_at": d.created_at})
+    for e in await app.audit.entries(target=f"case:{case.id}"):
+        view["timeline"].append({"ts": e.ts, "actor": e.actor, "action": e.action})
+    if case.target_kind == "session":
+        record = await app.sessions.by_id(case.target)
+        if record is not None:
+            p = record.person
+            view["person"] = {"session": p.session_id, "pseudo": p.pseudo, "age": p.age, "gender": p.gender.value,
+                              "band": p.band.value, "commune": p.place.commune, "departement": p.place.departement,
+                              "started_at": record.started_at, "ended_at": record.ended_at,
+                              "online": p.session_id in app.directory.people}
+            view["earlier"] = [case_summary(c) for c in await mod.cases.of_target("session", case.target)
+                               if c.id != case.id]
+            view["linked"] = await _linked(app, record.device_hash, record.network_hash, p.session_id)
+    else:
+        recent = await app.messages.before(case.target, None, 20)
+        view["room_activity"] = [{"seq": m.seq, "from": m.pseudo, "text": m.text, "ts": m.ts} for m in recent]
+    return view
+
+
+async def _linked(app: Causerie, device: str, network: str, own: str) -> list[dict[str, Any]]:
+    """Other sessions from the same device token or the same network (keyed hashes; no IP shown)."""
+    from sqlalchemy import or_, select
+
+    from causerie.storage.tables import sessions
+
+    query = (select(sessions.c.id, sessions.c.pseudo, sessions.c.age, sessions.c.started_at, sessions.c.device_hash,
+                    sessions.c.network_hash)
+             .where(or_(sessions.c.device_hash == device, sessions.c.network_hash == network))
+             .where(sessions.c.id != own).order_by(sessions.c.started_at.desc()).limit(50))
+    async with app.engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    return [{"session": r[0], "pseudo": r[1], "age": r[2], "started_at": r[3],
+             "by": "device" if r[4] == device else "network"} for r in rows]
+
+
+async def bundle_view(app: Causerie, console: ConsoleSession, case_id: int) -> dict[str, Any]:
+    """The evidence bundle for the authorities (Pharos): the case, its frozen evidence with digests, and
+    the audit entries about it (chain of custody)."""
+    from causerie.moderation.audit import record
+
+    view = await case_view(app, console, case_id)
+    await record(app, actor=console.actor, action="bundle", target=f"case:{case_id}")
+    audit = [{"seq": e.seq, "ts": e.ts, "actor": e.actor, "action": e.action, "hash": e.hash}
+             for e in await app.audit.entries(target=f"case:{case_id}")]
+    return {"prepared_at": app.clock.now_ms(), "prepared_by": console.actor, "case": view, "custody": audit,
+            "authority": "Pharos (internet-signalement.gouv.fr)"}
+
+
+async def legal_view(app: Causerie, console: ConsoleSession, session_id: str) -> dict[str, Any]:
+    """Identification data (LCEN art. 6): for the legal officer only, and every read is audited."""
+    from sqlalchemy import select
+
+    from causerie.errors import CauserieError
+    from causerie.moderation.audit import record
+    from causerie.moderation.roles import LEGAL, require
+    from causerie.storage.tables import sessions
+
+    require(console.moderator.roles, LEGAL)
+    async with app.engine.connect() as conn:
+        row = (await conn.execute(select(sessions).where(sessions.c.id == session_id))).first()
+    if row is None:
+        raise CauserieError("not_found")
+    await record(app, actor=console.actor, action="legal_read", target=f"session:{session_id}")
+    m = row._mapping
+    return {"session": m["id"], "pseudo": m["pseudo"], "ip": m["ip"], "port": m["ip_port"],
+            "user_agent": m["user_agent"], "postal_code": m["postal_code"], "started_at": m["started_at"],
+            "ended_at": m["ended_at"]}

@@ -1,0 +1,133 @@
+"""Cases and their items (reports, screened messages, signals, appeals), merged per target."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from causerie.storage.tables import case_items, cases
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: int
+    kind: str
+    target_kind: str
+    target: str
+    category: str
+    role: str
+    priority: float
+    status: str
+    urgent: bool
+    claimed_by: int | None
+    excluded_moderator: int | None
+    decision_id: int | None
+    outcome: str | None
+    created_at: int
+    updated_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseItem:
+    id: int
+    case_id: int
+    kind: str
+    ref_id: int
+    category: str
+    confidence: float
+    reporter: str | None
+    trusted: bool
+    created_at: int
+
+
+def _case(r: object) -> Case:
+    m = r._mapping  # type: ignore[attr-defined]
+    return Case(m["id"], m["kind"], m["target_kind"], m["target"], m["category"], m["role"], m["priority"],
+                m["status"], bool(m["urgent"]), m["claimed_by"], m["excluded_moderator"], m["decision_id"],
+                m["outcome"], m["created_at"], m["updated_at"])
+
+
+def _item(r: object) -> CaseItem:
+    m = r._mapping  # type: ignore[attr-defined]
+    return CaseItem(m["id"], m["case_id"], m["kind"], m["ref_id"], m["category"], m["confidence"], m["reporter"],
+                    bool(m["trusted"]), m["created_at"])
+
+
+class CaseStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def open_for(self, target_kind: str, target: str) -> Case | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(cases).where(and_(
+                cases.c.status == "open", cases.c.kind == "case", cases.c.target_kind == target_kind,
+                cases.c.target == target)).order_by(cases.c.id).limit(1))).first()
+        return _case(row) if row else None
+
+    async def create(self, **values: object) -> int:
+        async with self.engine.begin() as conn:
+            return int((await conn.execute(insert(cases).values(status="open", **values)
+                                           .returning(cases.c.id))).scalar_one())
+
+    async def add_item(self, case_id: int, kind: str, ref_id: int, category: str, confidence: float,
+                       reporter: str | None, trusted: bool, now: int) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(insert(case_items).values(case_id=case_id, kind=kind, ref_id=ref_id, category=category,
+                                                         confidence=confidence, reporter=reporter, trusted=trusted,
+                                                         created_at=now))
+
+    async def update(self, case_id: int, **values: object) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(update(cases).where(cases.c.id == case_id).values(**values))
+
+    async def get(self, case_id: int) -> Case | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(cases).where(cases.c.id == case_id))).first()
+        return _case(row) if row else None
+
+    async def items(self, case_id: int) -> list[CaseItem]:
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(case_items).where(case_items.c.case_id == case_id)
+                                       .order_by(case_items.c.id))).all()
+        return [_item(r) for r in rows]
+
+    async def queue(self, roles: list[str], limit: int = 200) -> list[Case]:
+        query = (select(cases).where(and_(cases.c.status == "open", cases.c.role.in_(roles)))
+                 .order_by(cases.c.urgent.desc(), cases.c.priority.desc(), cases.c.id).limit(limit))
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [_case(r) for r in rows]
+
+    async def of_target(self, target_kind: str, target: str) -> list[Case]:
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(cases).where(and_(cases.c.target_kind == target_kind,
+                                                                cases.c.target == target))
+                                       .order_by(cases.c.id))).all()
+        return [_case(r) for r in rows]
+
+    async def claim(self, case_id: int, moderator_id: int, now: int) -> bool:
+        """Atomic: True if this moderator now holds the case (or already did); False if another does."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(cases).where(and_(
+                cases.c.id == case_id, cases.c.status == "open",
+                or_(cases.c.claimed_by.is_(None), cases.c.claimed_by == moderator_id)))
+                .values(claimed_by=moderator_id, claimed_at=now))
+        return bool(result.rowcount)
+
+    async def release(self, case_id: int, moderator_id: int) -> bool:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(cases).where(and_(
+                cases.c.id == case_id, cases.c.claimed_by == moderator_id, cases.c.status == "open"))
+                .values(claimed_by=None, claimed_at=None))
+        return bool(result.rowcount)
+
+    async def close(self, case_id: int, moderator_id: int | None, outcome: str, now: int) -> bool:
+        cond = and_(cases.c.id == case_id, cases.c.status == "open")
+        if moderator_id is not None:
+            cond = and_(cond, cases.c.claimed_by == moderator_id)
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(cases).where(cond).values(
+                status="closed", outcome=outcome, closed_at=now, updated_at=now))
+        return bool(result.rowcount)

@@ -1,0 +1,142 @@
+"""Decisions (with their statement of reasons), the sanctions they impose, and appeals against them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from causerie.storage.tables import appeals, decisions, sanctions
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: int
+    case_id: int | None
+    moderator_id: int | None
+    action: str
+    target_session: str | None
+    device_hash: str | None
+    network_hash: str | None
+    room_id: str | None
+    category: str
+    reason: str
+    duration_s: int | None
+    expires_at: int | None
+    appeal_until: int | None
+    reversed_at: int | None
+    created_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sanction:
+    id: int
+    decision_id: int
+    kind: str
+    scope: str
+    value: str
+    expires_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Appeal:
+    id: int
+    decision_id: int
+    text: str
+    case_id: int | None
+    outcome: str | None
+    created_at: int
+
+
+def _decision(r: object) -> Decision:
+    m = r._mapping  # type: ignore[attr-defined]
+    return Decision(m["id"], m["case_id"], m["moderator_id"], m["action"], m["target_session"], m["device_hash"],
+                    m["network_hash"], m["room_id"], m["category"], m["reason"], m["duration_s"], m["expires_at"],
+                    m["appeal_until"], m["reversed_at"], m["created_at"])
+
+
+_SANCTION = (sanctions.c.id, sanctions.c.decision_id, sanctions.c.kind, sanctions.c.scope, sanctions.c.value,
+             sanctions.c.expires_at)
+_APPEAL = (appeals.c.id, appeals.c.decision_id, appeals.c.text, appeals.c.case_id, appeals.c.outcome,
+           appeals.c.created_at)
+
+
+class DecisionStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def add(self, sanction_rows: list[dict[str, object]], **values: object) -> int:
+        """A decision and its sanctions, in one transaction."""
+        async with self.engine.begin() as conn:
+            decision_id = int((await conn.execute(insert(decisions).values(**values)
+                                                  .returning(decisions.c.id))).scalar_one())
+            for row in sanction_rows:
+                await conn.execute(insert(sanctions).values(decision_id=decision_id, **row))
+        return decision_id
+
+    async def get(self, decision_id: int) -> Decision | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(decisions).where(decisions.c.id == decision_id))).first()
+        return _decision(row) if row else None
+
+    async def by_appeal_token(self, token_hash: str) -> Decision | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(decisions).where(decisions.c.appeal_token_hash == token_hash))).first()
+        return _decision(row) if row else None
+
+    async def of_case(self, case_id: int) -> list[Decision]:
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(decisions).where(decisions.c.case_id == case_id)
+                                       .order_by(decisions.c.id))).all()
+        return [_decision(r) for r in rows]
+
+    async def count_against(self, device_hash: str, actions: tuple[str, ...]) -> int:
+        """Earlier decisions (not reversed) against a device: the repeat-abuser ladder's position."""
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(select(func.count()).select_from(decisions).where(and_(
+                decisions.c.device_hash == device_hash, decisions.c.action.in_(actions),
+                decisions.c.reversed_at.is_(None))))).scalar_one())
+
+    async def active_sanctions(self, now: int) -> list[Sanction]:
+        query = select(*_SANCTION).where(and_(sanctions.c.lifted_at.is_(None),
+                                              or_(sanctions.c.expires_at.is_(None), sanctions.c.expires_at > now)))
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [Sanction(*r) for r in rows]
+
+    async def sanctions_of(self, decision_id: int) -> list[Sanction]:
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(*_SANCTION).where(sanctions.c.decision_id == decision_id))).all()
+        return [Sanction(*r) for r in rows]
+
+    async def reverse(self, decision_id: int, now: int) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(update(decisions).where(decisions.c.id == decision_id).values(reversed_at=now))
+            await conn.execute(update(sanctions).where(and_(sanctions.c.decision_id == decision_id,
+                                                            sanctions.c.lifted_at.is_(None))).values(lifted_at=now))
+
+    async def add_appeal(self, decision_id: int, text: str, now: int) -> int:
+        async with self.engine.begin() as conn:
+            return int((await conn.execute(insert(appeals).values(decision_id=decision_id, text=text, created_at=now)
+                                           .returning(appeals.c.id))).scalar_one())
+
+    async def appeal_of(self, decision_id: int) -> Appeal | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(*_APPEAL).where(appeals.c.decision_id == decision_id)
+                                      .order_by(appeals.c.id.desc()).limit(1))).first()
+        return Appeal(*row) if row else None
+
+    async def update_appeal(self, appeal_id: int, **values: object) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(update(appeals).where(appeals.c.id == appeal_id).values(**values))
+
+
+async def delete_room_message(engine: AsyncEngine, room_id: str, seq: int) -> bool:
+    """A moderator removes a message from a room's history (reports keep their frozen copy)."""
+    from causerie.storage.tables import messages
+
+    async with engine.begin() as conn:
+        result = await conn.execute(messages.delete().where(and_(messages.c.room_id == room_id,
+                                                                 messages.c.seq == seq)))
+    return bool(result.rowcount)
