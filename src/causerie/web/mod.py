@@ -210,4 +210,6 @@ async def events(request: web.Request) -> web.StreamResponse:
 @routes.get("/mod")
 async def console_page(_request: web.Request) -> web.StreamResponse:
     page = STATIC.joinpath("mod", "index.html")
+    if not page.is_file():  # the console pages are not built yet (docs/moderation.md)
+        return web.Response(status=404, text="moderation console: not built yet", content_type="text/plain")
     return web.Response(body=page.read_bytes(), content_type="text/html", charset="utf-8")
