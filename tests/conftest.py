@@ -1,27 +1,55 @@
 """Shared fixtures: a real Causerie server on 127.0.0.1 and real HTTP/WebSocket clients.
 
 `server` runs the real aiohttp application in the test's event loop on a free loopback port, so
-tests can also look at its state. Set CAUSERIE_TEST_BACKEND=postgres-redis to run the same tests on
-PostgreSQL and Redis (issue 7).
+tests can also look at its state. Every test that uses `settings` runs on each backend of
+CAUSERIE_TEST_BACKENDS (default `sqlite,postgres`): SQLite + the in-process bus, and PostgreSQL +
+Redis (a database and a key prefix of its own, see tests/services.py).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
 
+import services
 from causerie.config import Settings
 from chat_client import ChatClient, Server, start_server
 
+BACKENDS = [b for b in os.environ.get("CAUSERIE_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
+
+
+@pytest.fixture(scope="session")
+def _postgres_template() -> Iterator[None]:
+    yield
+    services.drop_template()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgres":
+        services.require_services()
+    return str(request.param)
+
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(host="127.0.0.1", port=0, db_url=f"sqlite+aiosqlite:///{tmp_path}/test.db",
-                    broker_url="memory://", session_grace_s=5.0)
+def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Settings]:
+    if backend == "sqlite":
+        yield Settings(host="127.0.0.1", port=0, db_url=f"sqlite+aiosqlite:///{tmp_path}/test.db",
+                       broker_url="memory://", session_grace_s=5.0)
+        return
+    request.getfixturevalue("_postgres_template")
+    name, prefix = services.create_database(), services.redis_prefix()
+    try:
+        yield Settings(host="127.0.0.1", port=0, db_url=services.pg_url(name),
+                       broker_url=f"{services.REDIS_URL}?prefix={prefix}", session_grace_s=5.0)
+    finally:
+        services.drop_database(name)
+        services.drop_redis_prefix(prefix)
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ class Settings:
     # process otherwise, which is fine on one machine but not across nodes or restarts.
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     session_grace_s: float = 60.0
+    # Cluster (Redis bus): heartbeat period and how long a silent node is still thought alive.
+    heartbeat_s: float = 2.0
+    node_ttl_s: float = 10.0
     history_on_join: int = 50
     resume_cap: int = 500
     max_text: int = 1000
@@ -49,6 +52,10 @@ class Settings:
             values["secret"] = env["CAUSERIE_SECRET"].encode()
         if "CAUSERIE_SESSION_GRACE" in env:
             values["session_grace_s"] = float(env["CAUSERIE_SESSION_GRACE"])
+        if "CAUSERIE_HEARTBEAT" in env:
+            values["heartbeat_s"] = float(env["CAUSERIE_HEARTBEAT"])
+        if "CAUSERIE_NODE_TTL" in env:
+            values["node_ttl_s"] = float(env["CAUSERIE_NODE_TTL"])
         if "CAUSERIE_TRUST_FORWARDED" in env:
             values["trust_forwarded"] = env["CAUSERIE_TRUST_FORWARDED"] == "1"
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from causerie.bus import Broker, Event
+from causerie.cluster.sequence import Sequencer
 from causerie.domain import Band, Person
 from causerie.presence import Directory, matches, person_from_dict, person_info
 from causerie.protocol import Members, PresenceDiff, PresenceFilters, SessionEnded, encode
@@ -70,6 +71,7 @@ class LiveSession:
 class Hub:
     def __init__(self, broker: Broker, directory: Directory) -> None:
         self.node_id = uuid.uuid4().hex
+        self.order = Sequencer()  # messages reach local clients in sequence order
         self.broker = broker
         self.directory = directory
         self.local: dict[str, LiveSession] = {}
@@ -99,6 +101,7 @@ class Hub:
         if session.grace is not None:
             session.grace.cancel()
         await self.broker.unsubscribe(session_topic(session_id))
+        self.order.forget_prefix(f"{session_id}:")
         for room in list(session.rooms):
             await self.remove_from_room(room, session)
         return session
@@ -117,6 +120,7 @@ class Hub:
         local.pop(session.id, None)
         if not local:
             del self.room_local[room]
+            self.order.forget(room_topic(room))
             await self.broker.unsubscribe(room_topic(room))
 
     def start_grace(self, session: LiveSession, seconds: float) -> None:
@@ -133,6 +137,13 @@ class Hub:
     # --- events ---------------------------------------------------------------------------------
 
     def _on_room(self, topic: str, event: Event) -> None:
+        seq = event.data.get("seq") if event.data else None
+        if seq is not None:
+            self.order.offer(topic, int(seq), event, lambda e: self._to_room(topic, e))
+        else:
+            self._to_room(topic, event)
+
+    def _to_room(self, topic: str, event: Event) -> None:
         members = self.room_local.get(topic[5:])
         if not members:
             return
@@ -147,8 +158,12 @@ class Hub:
         if session is None:
             return
         if event.kind == "frame":
-            if event.sender not in session.ignored:
-                session.send(event.frame)
+            seq = event.data.get("seq") if event.data else None
+            if seq is not None:  # a PM: in its conversation's order
+                self.order.offer(f"{session.id}:pm:{event.data['pm']}", int(seq), event,
+                                 lambda e: self._to_session(session, e))
+            else:
+                self._to_session(session, event)
         elif event.kind == "attached" and event.data.get("node") != self.node_id:
             # The session reconnected to another node: this node lets go of it.
             if session.conn is not None:
@@ -163,6 +178,10 @@ class Hub:
             asyncio.get_running_loop().create_task(self.release(session.id))
         elif event.kind == "ignored":
             session.ignored = set(event.data.get("ids", ()))
+
+    def _to_session(self, session: LiveSession, event: Event) -> None:
+        if event.sender not in session.ignored:
+            session.send(event.frame)
 
     def _on_directory(self, _topic: str, event: Event) -> None:
         kind, data = event.kind, event.data

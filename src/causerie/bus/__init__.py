@@ -1,6 +1,6 @@
 """The event bus: a small `Broker` interface with an in-process twin and a Redis implementation."""
 
-from causerie.bus.base import Broker, Event, Handler
+from causerie.bus.base import Broker, BusUnavailable, Event, Handler
 from causerie.bus.memory import MemoryBroker
 
 
@@ -14,4 +14,4 @@ def create_broker(url: str) -> Broker:
     raise ValueError(f"unknown broker URL scheme: {url.split(':', 1)[0]}")
 
 
-__all__ = ["Broker", "Event", "Handler", "MemoryBroker", "create_broker"]
+__all__ = ["Broker", "BusUnavailable", "Event", "Handler", "MemoryBroker", "create_broker"]

@@ -35,3 +35,7 @@ class Broker(Protocol):
     async def unsubscribe(self, topic: str) -> None: ...
 
     async def ping(self) -> bool: ...
+
+
+class BusUnavailable(ConnectionError):
+    """The bus cannot take an event right now: the client gets the retryable `unavailable` error."""

@@ -44,6 +44,9 @@ export const api = {
     request('GET', historyPath(`/api/rooms/${encodeURIComponent(room)}/history`, before, limit), { token }),
   pmHistory: (token, pm, before, limit = 100) =>
     request('GET', historyPath(`/api/pms/${encodeURIComponent(pm)}/history`, before, limit), { token }),
+  report: (token, body) => request('POST', '/api/reports', { token, body }),
+  appeal: (appealToken, text) => request('POST', '/api/appeals', { body: { token: appealToken, text } }),
+  appealStatus: (appealToken) => request('GET', `/api/appeals/${encodeURIComponent(appealToken)}`),
 };
 
 function historyPath(base, before, limit) {

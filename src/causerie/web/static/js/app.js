@@ -13,6 +13,9 @@ import { ageLabel, bandLabel, genderBadge, place } from './format.js';
 import {
   applyI18n, getLang, loadCatalogues, onLanguageChange, preferredLanguage, serverText, setLang, storage, t,
 } from './i18n.js';
+import {
+  initModeration, onReportOutcome, onStatement, openReport, relocalizeModeration,
+} from './moderation.js';
 import { diffPeople, initPeople, renderPeople, requestPresence, setPeople } from './people.js';
 import { findPmByPeer, isMe, pmKey, roomKey, state } from './state.js';
 
@@ -29,7 +32,7 @@ const ctx = {
   send: (frame) => (conn ? conn.send(frame) : false),
   ignore: (pseudo) => ctx.send({ type: 'ignore', pseudo }),
   unignore: (pseudo) => ctx.send({ type: 'unignore', pseudo }),
-  report: () => {}, // shown only when the server announces a report feature (none yet)
+  report: (target) => openReport(target), // shown only when welcome.features includes "report"
   openPm: (person) => openPmWith(person),
   personMenuItems,
   setView,
@@ -70,11 +73,11 @@ function renderMe() {
     ' · ', place(s), ' · ', bandLabel(s.band));
 }
 
-function toast(text) {
+function toast(text, ms = 6000) {
   const box = $('#toasts');
   const item = h('p', { class: 'toast' }, text);
   box.append(item);
-  setTimeout(() => item.remove(), 6000);
+  setTimeout(() => item.remove(), ms);
 }
 
 // --- session ----------------------------------------------------------------------------------
@@ -182,7 +185,9 @@ function onFrame(frame) {
     case 'settings': return onSettings(frame.pm_policy);
     case 'invitation': return onInvitation(frame);
     case 'truncated': return onTruncated(frame);
-    case 'session_ended': return endSession('session.ended');
+    case 'session_ended': return endSession(frame.reason === 'banned' ? 'session.banned' : 'session.ended');
+    case 'statement': return onStatement(frame);
+    case 'report_outcome': return onReportOutcome(frame);
     case 'error': return onError(frame);
     default: return undefined;
   }
@@ -402,6 +407,7 @@ async function boot() {
   initChat(ctx);
   initPeople(ctx);
   initSettings();
+  initModeration(ctx);
   $('#lang-toggle').addEventListener('click', () => setLang(getLang() === 'fr' ? 'en' : 'fr'));
   $('#leave').addEventListener('click', leave);
   $('#conn-retry').addEventListener('click', () => conn && conn.retryNow());
@@ -413,6 +419,7 @@ async function boot() {
     rerenderAll();
     renderPeople({ force: true });
     renderIgnoredSettings();
+    relocalizeModeration();
     if (conn && !conn.ready && state.session) onStatus('reconnecting');
   });
   applyI18n(document);

@@ -237,7 +237,7 @@ function messageElement(conv, m) {
     el.append(' ', h('button', {
       type: 'button', class: 'msg-menu', 'aria-haspopup': 'menu', 'aria-expanded': 'false',
       'aria-label': t('menu.message_actions', { pseudo: m.from }),
-      onclick: (event) => toggleMenu(event.currentTarget, personMenuItems(m.from),
+      onclick: (event) => toggleMenu(event.currentTarget, personMenuItems(m.from, messageRef(conv, m)),
         t('menu.message_actions', { pseudo: m.from })),
     }, t('menu.symbol')));
   }
@@ -245,9 +245,17 @@ function messageElement(conv, m) {
   return el;
 }
 
+function messageRef(conv, m) {
+  if (m.seq == null) return null;
+  if (conv.kind === 'room') return { room: conv.id, seq: m.seq };
+  if (conv.kind === 'pm') return { pm: conv.id, seq: m.seq };
+  return null;
+}
+
 // Actions on a person (from a message or from the people list). Reporting appears only when the
-// server announces the feature; until then it is absent, not faked.
-export function personMenuItems(pseudo) {
+// server announces the feature; until then it is absent, not faked. From a message (`message`:
+// {room | pm, seq}) the message itself can be reported, with the conversation around it.
+export function personMenuItems(pseudo, message = null) {
   const items = [];
   if (isMe(pseudo)) return items;
   const person = state.people.get(pseudo);
@@ -257,7 +265,10 @@ export function personMenuItems(pseudo) {
   if (state.ignored.has(pseudo)) items.push({ label: t('menu.unignore', { pseudo }), action: () => ctx.unignore(pseudo) });
   else items.push({ label: t('menu.ignore', { pseudo }), action: () => ctx.ignore(pseudo) });
   if (state.features.has('report')) {
-    items.push({ label: t('menu.report', { pseudo }), action: () => ctx.report(pseudo) });
+    if (message) {
+      items.push({ label: t('menu.report_message', { pseudo }), action: () => ctx.report({ pseudo, ...message }) });
+    }
+    items.push({ label: t('menu.report', { pseudo }), action: () => ctx.report({ pseudo }) });
   }
   return items;
 }
