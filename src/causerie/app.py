@@ -9,6 +9,7 @@ from importlib import resources
 
 from causerie.bus import Broker, create_broker
 from causerie.clock import Clock, SystemClock
+from causerie.cluster import ClusterNode
 from causerie.config import Settings
 from causerie.domain import Band, Room, RoomKind
 from causerie.geo import PostalCodes, postal_codes
@@ -53,6 +54,7 @@ class Causerie:
         self.broker: Broker = broker or create_broker(settings.broker_url)
         self.directory = Directory()
         self.hub = Hub(self.broker, self.directory)
+        self.cluster = ClusterNode(self)
         self.postal: PostalCodes = postal_codes()
         self._rooms: dict[str, Room] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -70,6 +72,7 @@ class Causerie:
         await self.hub.start()
         await self.moderation.start()
         self.hub.on_grace_expired = self._end_after_grace
+        await self.cluster.start()
         # Sessions left live by a previous run of a single node have no connection any more: they
         # get the usual grace period to come back, then end.
         if self.settings.broker_url.startswith("memory"):
@@ -80,6 +83,7 @@ class Causerie:
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
+        await self.cluster.close()
         await self.broker.close()
         await self.engine.dispose()
 
@@ -89,9 +93,7 @@ class Causerie:
         task.add_done_callback(self._tasks.discard)
 
     def _end_after_grace(self, session_id: str) -> None:
-        from causerie.actions.entry import do_end_session
-
-        self.spawn(do_end_session(self, session_id, reason="timeout"))
+        self.spawn(self.cluster.end_after_grace(session_id))
 
     async def room(self, room_id: str) -> Room | None:
         room = self._rooms.get(room_id)

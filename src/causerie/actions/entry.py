@@ -58,6 +58,7 @@ async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
     session = LiveSession(person, policy, set(), set())
     await app.hub.hold(session)
     app.hub.start_grace(session, s.session_grace_s)
+    await app.cluster.claim(person.session_id)
     await app.broker.publish(DIRECTORY, Event("online", data={"person": person_to_dict(person)}))
     return token, device_token, session_info(person, policy)
 
@@ -79,6 +80,7 @@ async def do_attach(app: Causerie, token: str, conn: Connection) -> tuple[LiveSe
         ignored = await app.ignores.of(sid)
         session = LiveSession(record.person, record.pm_policy, rooms, ignored)
         await app.hub.hold(session)
+        await app.cluster.claim(sid)
     elif session.conn is not None and session.conn is not conn:
         from causerie.protocol import SessionEnded, encode
 
@@ -88,7 +90,12 @@ async def do_attach(app: Causerie, token: str, conn: Connection) -> tuple[LiveSe
         session.grace.cancel()
         session.grace = None
     session.conn = conn
-    await app.broker.publish(session_topic(sid), Event("attached", data={"node": app.hub.node_id}))
+    try:
+        await app.broker.publish(session_topic(sid), Event("attached", data={"node": app.hub.node_id}))
+    except Exception:  # the bus is away: `unavailable`; the session waits for the next hello
+        session.conn = None
+        app.hub.start_grace(session, app.settings.session_grace_s)
+        raise
     return session, await _welcome(app, session)
 
 

@@ -53,7 +53,8 @@ async def deliver_room_message(app: Causerie, session_id: str, pseudo: str, room
     stored, new = await app.messages.append(room, session_id, pseudo, text, client_id, app.clock.now_ms())
     if new:
         await app.broker.publish(room_topic(stored.room),
-                                 Event("message", frame=encode(message_out(stored)), sender=session_id))
+                                 Event("message", frame=encode(message_out(stored)), sender=session_id,
+                                       data={"seq": stored.seq}))
     return Ack(client_id=client_id, seq=stored.seq, ts=stored.ts, room=stored.room, notice=notice)
 
 
@@ -125,7 +126,8 @@ async def deliver_pm(app: Causerie, pm_id: int, me: Person, peer: Person, text: 
     if new:
         out = encode(pm_out(stored, me.pseudo, peer.pseudo))
         for sid in (me.session_id, peer.session_id):
-            await app.broker.publish(session_topic(sid), Event("frame", frame=out, sender=me.session_id))
+            await app.broker.publish(session_topic(sid), Event("frame", frame=out, sender=me.session_id,
+                                                               data={"pm": stored.pm, "seq": stored.seq}))
     return Ack(client_id=client_id, seq=stored.seq, ts=stored.ts, pm=stored.pm, notice=notice)
 
 
