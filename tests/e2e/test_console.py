@@ -18,6 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -151,3 +152,140 @@ def test_report_dialog_needs_a_category_and_acknowledges(people, pseudo) -> None
     expect(dialog.get_by_label("Scam, phishing or spam")).to_be_visible()
     witness.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+def console_login(browser, server: ModServer, name: str, secret: str, *, check_axe: bool = False):
+    """A moderator in their own browser: /mod, name + password + the current TOTP code."""
+    context = browser.new_context(base_url=server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/mod")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.get_by_role("heading", name="Connexion à la console de modération")).to_be_visible()
+    if check_axe:
+        assert violations(page) == [], "console login"
+    page.get_by_label("Nom ou e-mail").fill(name)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Code à 6 chiffres").fill("000000" if pyotp.TOTP(secret).now() != "000000" else "111111")
+    page.get_by_role("button", name="Se connecter").click()  # a wrong code first: refused, same message
+    expect(page.locator("#login-error")).to_have_text("Nom, mot de passe ou code incorrect.")
+    if check_axe:
+        assert violations(page) == [], "console login with an error"
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Code à 6 chiffres").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.locator("#live")).to_have_text("Flux en direct : connecté")
+    return page
+
+
+def open_case(console, text: str) -> None:
+    console.locator("#queue .case-link", has_text=text).first.click()
+    expect(console.locator("#case-title")).to_be_focused()
+
+
+def test_report_ban_statement_appeal_and_held_message(browser, people, pseudo, mod_server) -> None:
+    camille = mod_server.add_moderator("camille", "moderator")
+    dominique = mod_server.add_moderator("dominique", "moderator")
+    rude_name, witness_name = pseudo("Rude"), pseudo("Temoin")
+    rude = people.person(rude_name, gender="man")
+    witness = people.person(witness_name)
+    people.say(witness, "bonjour à tous")
+    people.say(rude, "tu m'énerves avec tes questions idiotes")
+    people.say(witness, "calme-toi")
+    expect(witness.locator(".msg-text", has_text="calme-toi")).to_have_count(1)
+    report_message(witness, rude_name, "tu m'énerves avec tes questions idiotes", "harassment",
+                   "il m'insulte depuis ce matin")
+    expect(witness.locator("#report-ack")).to_contain_text("Référence : n°")
+    witness.get_by_role("button", name="Fermer").click()
+
+    # the first moderator: password + TOTP, the case in the queue, claimed, the frozen evidence
+    mod1 = console_login(browser, mod_server, "camille", camille, check_axe=True)
+    case = mod1.locator("#queue .case-link", has_text=rude_name)
+    expect(case).to_contain_text("Harcèlement ou insultes")
+    assert violations(mod1) == [], "console queue"
+    open_case(mod1, rude_name)
+    evidence = mod1.locator("ol.evidence").first
+    expect(evidence.locator("li.reported .ev-text")).to_have_text("tu m'énerves avec tes questions idiotes")
+    expect(evidence.locator("li", has_text="bonjour à tous")).to_have_count(1)  # the messages around it
+    expect(evidence.locator("li", has_text="calme-toi")).to_have_count(1)
+    expect(mod1.locator(".intact")).to_have_text("Preuves intactes.")
+    expect(mod1.locator("q.quoted", has_text="il m'insulte depuis ce matin")).to_be_visible()
+    expect(mod1.locator("#case-person")).to_contain_text(rude_name)
+    expect(mod1.locator("#actions-form")).to_have_count(0)  # nothing to do before claiming
+    assert violations(mod1) == [], "case view"
+    mod1.get_by_role("button", name="Prendre ce dossier").click()
+    expect(mod1.locator("#case-claimed")).to_have_text("vous")
+    expect(mod1.locator("#case-timeline")).to_contain_text("pris")
+    mod1.get_by_label("Action").select_option("ban")
+    expect(mod1.get_by_label("Portée")).to_be_visible()
+    expect(mod1.get_by_label("N° du message")).to_be_hidden()
+    mod1.get_by_label("Portée").select_option("device")
+    mod1.get_by_label("Durée de l'exclusion").select_option(label="7 jours")
+    mod1.get_by_label("Explication (envoyée à la personne)").fill("Insultes répétées dans le salon.")
+    assert violations(mod1) == [], "actions form"
+    mod1.get_by_role("button", name="Appliquer").click()
+    expect(mod1.locator("#case-state")).to_contain_text("clos")
+    expect(mod1.locator("#case-decisions")).to_contain_text("Exclure")
+    expect(mod1.locator("#queue .case-link", has_text=rude_name)).to_have_count(0)
+
+    # the banned person reads the statement of reasons (the session has ended behind it) and appeals
+    statement = rude.locator("#statement-dialog")
+    expect(statement).to_be_visible()
+    expect(statement).to_contain_text("Exclusion")
+    expect(statement).to_contain_text("harcèlement ou insultes")
+    expect(statement).to_contain_text("un membre de l'équipe de modération")
+    expect(statement).to_contain_text("jusqu'au")
+    expect(statement).to_contain_text("Insultes répétées dans le salon.")
+    expect(rude.locator("#entry")).to_be_attached()
+    expect(rude.locator("#chat")).to_be_hidden()
+    assert violations(rude) == [], "statement of reasons"
+    statement.get_by_role("button", name="Envoyer le recours").click()  # empty: refused locally
+    expect(statement.get_by_role("alert")).to_have_text("Écrivez quelques mots pour expliquer votre recours.")
+    statement.get_by_label("Votre recours").fill("Je ne l'insultais pas, c'était une blague entre nous.")
+    statement.get_by_role("button", name="Envoyer le recours").click()
+    expect(statement.locator("#appeal-result")).to_contain_text("Votre recours a été reçu")
+    statement.get_by_role("button", name="Où en est mon recours ?").click()
+    expect(statement.locator("#appeal-result")).to_have_text("Votre recours est en attente d'examen.")
+
+    # the reporter learns the outcome
+    expect(witness.locator(".toast", has_text="Signalement n°")).to_contain_text("a agi")
+
+    # the appeal reaches the queue live; the moderator who decided cannot take it
+    appeal = mod1.locator("#queue .case-link", has_text="recours")
+    expect(appeal).to_have_count(1)
+    appeal.click()
+    mod1.get_by_role("button", name="Prendre ce dossier").click()
+    expect(mod1.locator("#case-status")).to_contain_text("autre")
+    expect(mod1.locator("#case-claimed")).to_have_text("personne")
+
+    # a second moderator decides it: reversed
+    mod2 = console_login(browser, mod_server, "dominique", dominique)
+    mod2.locator("#queue .case-link", has_text="recours").click()
+    expect(mod2.locator(".item-appeal")).to_contain_text("c'était une blague entre nous")
+    expect(mod2.locator(".item-appeal")).to_contain_text("Exclure")
+    mod2.get_by_role("button", name="Prendre ce dossier").click()
+    mod2.get_by_label("Motif (envoyé à la personne)").fill("Contexte de plaisanterie établi.")
+    assert violations(mod2) == [], "appeal case"
+    mod2.get_by_role("button", name="Annuler la décision").click()
+    expect(mod2.locator("#case-state")).to_contain_text("clos")
+    statement.get_by_role("button", name="Où en est mon recours ?").click()
+    expect(statement.locator("#appeal-result")).to_have_text("Votre recours a été accepté : la décision est annulée.")
+
+    # a held message reaches the console live, and is released into the room
+    sender = people.person(pseudo("Vif"), gender="man")
+    people.say(sender, "t'es vraiment un gros connard")
+    expect(sender.locator(".msg.failed", has_text="gros connard")).to_have_count(1)
+    held = mod2.locator("#queue .case-link", has_text="Harcèlement")
+    expect(held).to_have_count(1, timeout=5_000)
+    held.click()
+    expect(mod2.locator(".item-screened .held-text")).to_have_text("t'es vraiment un gros connard")
+    expect(mod2.locator(".item-screened")).to_contain_text("en attente")
+    mod2.get_by_role("button", name="Prendre ce dossier").click()
+    assert violations(mod2) == [], "held message case"
+    mod2.get_by_role("button", name="Publier le message").click()
+    expect(mod2.locator(".item-screened")).to_contain_text("publié")
+    expect(witness.locator(".msg-text", has_text="t'es vraiment un gros connard")).to_have_count(1)
+
+    # English catalogue on the console
+    mod2.click("#lang-toggle")
+    expect(mod2.locator("#queue-title")).to_have_text("Queue")
+    assert violations(mod2) == [], "console in English"

@@ -6,9 +6,10 @@ const catalogues = {};
 let current = 'fr';
 const listeners = new Set();
 
-export async function loadCatalogues() {
+// base: where <lang>.json live (the moderation console has its own catalogues under static/mod/i18n)
+export async function loadCatalogues(base = '/static/i18n') {
   await Promise.all(LANGS.map(async (lang) => {
-    const res = await fetch(`/static/i18n/${lang}.json`, { cache: 'no-cache' });
+    const res = await fetch(`${base}/${lang}.json`, { cache: 'no-cache' });
     catalogues[lang] = await res.json();
   }));
 }
