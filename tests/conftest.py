@@ -43,6 +43,8 @@ def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> It
                        broker_url="memory://", session_grace_s=5.0)
         return
     request.getfixturevalue("_postgres_template")
+    lock = services.service_lock(exclusive=False)
+    lock.__enter__()
     name, prefix = services.create_database(), services.redis_prefix()
     try:
         yield Settings(host="127.0.0.1", port=0, db_url=services.pg_url(name),
@@ -50,6 +52,7 @@ def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> It
     finally:
         services.drop_database(name)
         services.drop_redis_prefix(prefix)
+        lock.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -8,12 +8,14 @@ a failure; elsewhere the tests that need it are skipped with the reason.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import secrets
 import socket
 import subprocess
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pytest
@@ -144,6 +146,30 @@ def drop_redis_prefix(prefix: str) -> None:
 
 
 # --- restarting the services (fault tests only; keep them few and quick) ----------------------
+
+LOCK_PATH = "/tmp/causerie-test-services.lock"
+
+
+@contextmanager
+def service_lock(exclusive: bool, timeout: float = 600.0) -> Iterator[None]:
+    """Tests using the services hold this lock shared; a test that restarts one holds it exclusive,
+    so that no test run of this machine (other checkouts included) sees the service vanish."""
+    import time
+
+    fd = os.open(LOCK_PATH, os.O_CREAT | os.O_RDWR, 0o666)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the services stayed busy") from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)
 
 def _pg_cluster() -> str:
     return sorted(os.listdir("/etc/postgresql"))[0]

@@ -40,6 +40,11 @@ async def enter(url: str, pseudo: str) -> Member:
 
 
 async def test_node_killed_mid_traffic_clients_resume_elsewhere(log_dir: Path) -> None:
+    with services.service_lock(exclusive=False):
+        await _node_killed(log_dir)
+
+
+async def _node_killed(log_dir: Path) -> None:
     cluster = Cluster(2, log_dir, CAUSERIE_HEARTBEAT="1", CAUSERIE_NODE_TTL="5").start()
     doomed, survivor = cluster.nodes
     people: list[Member] = []
@@ -87,7 +92,13 @@ async def test_node_killed_mid_traffic_clients_resume_elsewhere(log_dir: Path) -
         cluster.close()
 
 
+@pytest.mark.restarts_services
 async def test_redis_restart_nodes_reconnect_and_clients_resync(log_dir: Path) -> None:
+    with services.service_lock(exclusive=True):
+        await _redis_restart(log_dir)
+
+
+async def _redis_restart(log_dir: Path) -> None:
     cluster = Cluster(2, log_dir).start()
     people: list[Member] = []
     try:
@@ -142,7 +153,13 @@ async def test_redis_restart_nodes_reconnect_and_clients_resync(log_dir: Path) -
         cluster.close()
 
 
+@pytest.mark.restarts_services
 async def test_postgres_restart_sends_fail_retryably_then_work(log_dir: Path) -> None:
+    with services.service_lock(exclusive=True):
+        await _postgres_restart(log_dir)
+
+
+async def _postgres_restart(log_dir: Path) -> None:
     cluster = Cluster(1, log_dir).start()
     node = cluster.nodes[0]
     people: list[Member] = []

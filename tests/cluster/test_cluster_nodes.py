@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from cluster_helpers import Cluster, Member
 
+import services
 from chat_client import EntryRefused
 
 pytestmark = pytest.mark.service
@@ -16,11 +17,12 @@ pytestmark = pytest.mark.service
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    c = Cluster(3, Path(tmp_path_factory.mktemp("cluster"))).start()
-    try:
-        yield c
-    finally:
-        c.close()
+    with services.service_lock(exclusive=False):
+        c = Cluster(3, Path(tmp_path_factory.mktemp("cluster"))).start()
+        try:
+            yield c
+        finally:
+            c.close()
     assert "Traceback" not in c.logs()
 
 
