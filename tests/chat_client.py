@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import ClientSession, ClientWebSocketResponse, WSMsgType, web
 
 from causerie.app import Causerie
+from causerie.clock import Clock
 from causerie.config import Settings
 from causerie.web.server import create_app
 
@@ -23,8 +24,8 @@ class Server:
     url: str
 
 
-async def start_server(settings: Settings) -> tuple[Server, web.AppRunner]:
-    core = Causerie(settings)
+async def start_server(settings: Settings, clock: Clock | None = None) -> tuple[Server, web.AppRunner]:
+    core = Causerie(settings, clock=clock)
     runner = web.AppRunner(create_app(core), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -18,6 +18,7 @@ from aiohttp import ClientSession
 
 import services
 from causerie.config import Settings
+from causerie.policy.config import PolicySettings
 from chat_client import ChatClient, Server, start_server
 
 BACKENDS = [b for b in os.environ.get("CAUSERIE_TEST_BACKENDS", "sqlite,postgres").split(",") if b]
@@ -38,9 +39,12 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Settings]:
+    # Every test comes from 127.0.0.1 and most send fast: rate limits and the network half of the
+    # age-consistency rule are off here, and on in the policy tests (tests/test_policy_*.py).
+    policy = PolicySettings(limits=False, network_age_rule=False)
     if backend == "sqlite":
         yield Settings(host="127.0.0.1", port=0, db_url=f"sqlite+aiosqlite:///{tmp_path}/test.db",
-                       broker_url="memory://", session_grace_s=5.0)
+                       broker_url="memory://", session_grace_s=5.0, policy=policy)
         return
     request.getfixturevalue("_postgres_template")
     lock = services.service_lock(exclusive=False)
@@ -48,7 +52,7 @@ def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> It
     name, prefix = services.create_database(), services.redis_prefix()
     try:
         yield Settings(host="127.0.0.1", port=0, db_url=services.pg_url(name),
-                       broker_url=f"{services.REDIS_URL}?prefix={prefix}", session_grace_s=5.0)
+                       broker_url=f"{services.REDIS_URL}?prefix={prefix}", session_grace_s=5.0, policy=policy)
     finally:
         services.drop_database(name)
         services.drop_redis_prefix(prefix)

@@ -13,7 +13,8 @@ async def test_presence_lists_people_of_my_band_with_filters(new_client) -> None
     people = {p["pseudo"]: p for p in got["people"]}
     assert set(people) == {"Femme_92", "Homme_69", "Autre_75"}  # not me, not the teen
     assert people["Femme_92"] == {"pseudo": "Femme_92", "age": 31, "gender": "woman",
-                                  "commune": "Boulogne Billancourt", "departement": "92", "distance": "10-50"}
+                                  "commune": "Boulogne Billancourt", "departement": "92", "distance": "10-50",
+                                  "band": "adult"}
     assert people["Autre_75"]["distance"] == "lt10"
     assert people["Homme_69"]["distance"] == "gt200"
 

@@ -15,6 +15,7 @@ from causerie.domain import Band, Room, RoomKind
 from causerie.geo import PostalCodes, postal_codes
 from causerie.hub import Hub
 from causerie.moderation.service import Moderation
+from causerie.policy.state import Policy
 from causerie.presence import Directory
 from causerie.screening import Screener
 from causerie.storage import database
@@ -25,6 +26,7 @@ from causerie.storage.pms import PmStore
 from causerie.storage.rooms import RoomStore
 from causerie.storage.screened import ScreenedStore
 from causerie.storage.sessions import SessionStore
+from causerie.storage.signals import SignalStore
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,8 @@ class Causerie:
         self.broker: Broker = broker or create_broker(settings.broker_url)
         self.directory = Directory()
         self.hub = Hub(self.broker, self.directory)
+        self.signals = SignalStore(self.engine)
+        self.policy = Policy(self)
         self.cluster = ClusterNode(self)
         self.postal: PostalCodes = postal_codes()
         self._rooms: dict[str, Room] = {}
@@ -69,6 +73,7 @@ class Causerie:
             for sid in members:
                 self.directory.join(room, sid)
         await self.broker.start()
+        await self.policy.start()
         await self.hub.start()
         await self.moderation.start()
         self.hub.on_grace_expired = self._end_after_grace

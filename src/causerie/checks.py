@@ -37,9 +37,9 @@ def check_pseudo(pseudo: str) -> str:
 
 def check_age(age: object, *, teen_min: int, adult_min: int, max_age: int) -> Band:
     if not isinstance(age, int) or isinstance(age, bool) or age < 0 or age > max_age:
-        raise CauserieError("age_invalid")
+        raise CauserieError("age_invalid", min_age=teen_min, max_age=max_age)
     if age < teen_min:
-        raise CauserieError("age_too_young")
+        raise CauserieError("age_too_young", min_age=teen_min)
     return Band.ADULT if age >= adult_min else Band.TEEN
 
 

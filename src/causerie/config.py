@@ -8,6 +8,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from causerie.policy import config as policy_config
+from causerie.policy.config import PolicySettings
+
 
 def _default_db_url() -> str:
     return f"sqlite+aiosqlite:///{Path('var') / 'causerie.db'}"
@@ -35,6 +38,8 @@ class Settings:
     max_age: int = 120
     trust_forwarded: bool = False
     cookie_secure: bool = False
+    # Age consistency, contact rules, rate limits and anti-flood thresholds (docs/policy.md).
+    policy: PolicySettings = field(default_factory=PolicySettings)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -58,6 +63,7 @@ class Settings:
             values["node_ttl_s"] = float(env["CAUSERIE_NODE_TTL"])
         if "CAUSERIE_TRUST_FORWARDED" in env:
             values["trust_forwarded"] = env["CAUSERIE_TRUST_FORWARDED"] == "1"
+        values["policy"] = policy_config.from_env(env)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

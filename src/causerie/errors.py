@@ -32,12 +32,12 @@ CATALOGUE: dict[str, ErrorSpec] = {
     ),
     "pseudo_reserved": ErrorSpec(422, "Ce pseudo est réservé.", "This pseudonym is reserved."),
     "pseudo_taken": ErrorSpec(409, "Ce pseudo est déjà pris.", "This pseudonym is taken."),
-    "age_invalid": ErrorSpec(422, "L'âge doit être un nombre entier entre 15 et 120.",
-                             "Age must be a whole number between 15 and 120."),
+    "age_invalid": ErrorSpec(422, "L'âge doit être un nombre entier entre {min_age} et {max_age}.",
+                             "Age must be a whole number between {min_age} and {max_age}."),
     "age_too_young": ErrorSpec(
         403,
-        "Causerie est réservé aux personnes de 15 ans et plus.",
-        "Causerie is for people aged 15 and over.",
+        "Causerie est réservé aux personnes de {min_age} ans et plus.",
+        "Causerie is for people aged {min_age} and over.",
     ),
     "gender_invalid": ErrorSpec(422, "Genre invalide : femme, homme ou autre.", "Invalid gender: woman, man or other."),
     "postal_code_invalid": ErrorSpec(422, "Le code postal doit faire 5 chiffres.", "The postal code must be 5 digits."),
@@ -98,6 +98,28 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "An appeal is decided by a moderator other than the one who decided.",
     ),
     "action_invalid": ErrorSpec(422, "Action de modération invalide : {detail}", "Invalid moderation action: {detail}"),
+    # safety policy (docs/policy.md)
+    "entry_unavailable": ErrorSpec(
+        403,
+        "Impossible d'entrer dans cet espace depuis cet appareil ou cette connexion pour le moment.",
+        "You cannot enter this space from this device or connection for now.",
+    ),
+    "rate_limited": ErrorSpec(429, "Trop de demandes : réessayez dans {retry_after} s.",
+                              "Too many requests: try again in {retry_after} s."),
+    "pm_limit": ErrorSpec(
+        429,
+        "Vous avez ouvert trop de nouvelles conversations privées : réessayez dans {retry_after} s.",
+        "You have opened too many new private conversations: try again in {retry_after} s.",
+    ),
+    "slow_mode": ErrorSpec(
+        429,
+        "Mode lent dans ce salon : un message toutes les {seconds} s. Réessayez dans {retry_after} s.",
+        "Slow mode in this room: one message every {seconds} s. Try again in {retry_after} s.",
+    ),
+    "slow_mode_invalid": ErrorSpec(422, "Le mode lent va de 0 à 3600 secondes.",
+                                   "Slow mode is 0 to 3600 seconds."),
+    "link_not_allowed": ErrorSpec(422, "Les liens ne sont pas autorisés dans l'espace ados.",
+                                  "Links are not allowed in the teen space."),
     # availability (retryable)
     "internal_error": ErrorSpec(500, "Erreur interne : elle a été enregistrée.",
                                 "Internal error: it has been logged."),
@@ -109,13 +131,15 @@ CATALOGUE: dict[str, ErrorSpec] = {
 class CauserieError(Exception):
     """An error the user caused (or may retry): a stable code plus message parameters."""
 
-    def __init__(self, code: str, *, category: str | None = None, **params: Any) -> None:
+    def __init__(self, code: str, *, category: str | None = None, retry_after: int | None = None,
+                 **params: Any) -> None:
         if code not in CATALOGUE:
             raise KeyError(f"unknown error code {code!r}")
         super().__init__(code)
         self.code = code
         self.category = category
-        self.params = params
+        self.retry_after = retry_after  # seconds, for limits: sent as `retry_after` (and Retry-After)
+        self.params = params if retry_after is None else {"retry_after": retry_after, **params}
 
     @property
     def status(self) -> int:

@@ -15,7 +15,7 @@ def person_info(person: Person, viewer: Person | None) -> PersonInfo:
     band = distance_band(viewer.place, person.place) if viewer is not None else None
     return PersonInfo(pseudo=person.pseudo, age=person.age, gender=person.gender.value,
                       commune=person.place.commune, departement=person.place.departement,
-                      distance=band.value if band else None)
+                      distance=band.value if band else None, band=person.band.value)
 
 
 def matches(viewer: Person, person: Person, filters: PresenceFilters | None) -> bool:

@@ -128,6 +128,7 @@ class PersonInfo(msgspec.Struct):
     commune: str
     departement: str
     distance: str | None = None
+    band: str | None = None  # "teen" or "adult": always the viewer's own band (never another)
 
 
 class SessionInfo(msgspec.Struct):
@@ -276,6 +277,7 @@ class ErrorFrame(ServerFrame, tag="error"):
     message: Name
     ref: str | None = None
     category: str | None = None  # the screening category, for message_blocked and message_held
+    retry_after: int | None = None  # seconds to wait, for rate_limited, pm_limit and slow_mode
 
 
 class Pong(ServerFrame, tag="pong"):

@@ -158,7 +158,10 @@ def console_login(browser, server: ModServer, name: str, secret: str, *, check_a
     """A moderator in their own browser: /mod, name + password + the current TOTP code."""
     context = browser.new_context(base_url=server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.goto("/mod")
+    response = page.goto("/mod")
+    assert response is not None and response.status == 200
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe" not in csp
     page.wait_for_selector("body[data-ready=true]")
     expect(page.get_by_role("heading", name="Connexion à la console de modération")).to_be_visible()
     if check_axe:

@@ -13,6 +13,9 @@ from causerie.domain import Person, PmPolicy
 from causerie.errors import CauserieError
 from causerie.hub import DIRECTORY, Connection, LiveSession, session_topic
 from causerie.moderation.enforcement import after_entry, check_may_enter
+from causerie.policy.bands import check_entry_band, record_band_changes
+from causerie.policy.flood import check_entry_rate
+from causerie.policy.state import SessionOrigin
 from causerie.presence import person_info, person_to_dict
 from causerie.protocol import Conversation, SessionCreate, SessionInfo, Welcome
 from causerie.storage.sessions import Origin, SessionRecord
@@ -47,12 +50,17 @@ async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
     if not device_token or len(device_token) > 64:
         device_token = secrets.token_urlsafe(24)
     evasion = check_may_enter(app, keyed_hash(app, device_token), keyed_hash(app, origin.ip))
+    device_hash, network_hash = keyed_hash(app, device_token), keyed_hash(app, origin.ip)
+    await check_entry_rate(app, device_hash, network_hash)
+    band_verdict = await check_entry_band(app, band, body.age, device_hash, network_hash)
     token = secrets.token_urlsafe(32)
     person = Person(secrets.token_urlsafe(12), pseudo, body.age, gender, band, place)
     policy = PmPolicy.BAND.value
-    await app.sessions.create(person, token_hash=token_hash(token), device_hash=keyed_hash(app, device_token),
-                              network_hash=keyed_hash(app, origin.ip), origin=origin, pm_policy=policy,
-                              now=app.clock.now_ms())
+    now = app.clock.now_ms()
+    await app.sessions.create(person, token_hash=token_hash(token), device_hash=device_hash,
+                              network_hash=network_hash, origin=origin, pm_policy=policy, now=now)
+    app.policy.remember(person.session_id, SessionOrigin(device_hash, network_hash, now))
+    await record_band_changes(app, band_verdict, person.session_id, device_hash, network_hash)
     await after_entry(app, person.session_id, pseudo, keyed_hash(app, device_token), keyed_hash(app, origin.ip),
                       evasion)
     session = LiveSession(person, policy, set(), set())
@@ -131,6 +139,7 @@ async def do_end_session(app: Causerie, session_id: str, *, reason: str) -> None
     if not await app.sessions.end(session_id, now=app.clock.now_ms(), reason=reason):
         return
     rooms = await app.rooms.remove_everywhere(session_id)
+    app.policy.forget(session_id)
     await app.broker.publish(session_topic(session_id), Event("ended", data={"reason": reason}))
     await app.broker.publish(DIRECTORY, Event("offline", data={"session_id": session_id, "rooms": rooms}))
 

@@ -12,6 +12,9 @@ from causerie.domain import Person, PmPolicy
 from causerie.errors import CauserieError
 from causerie.hub import LiveSession, room_topic, session_topic
 from causerie.moderation.enforcement import check_may_send
+from causerie.policy.bands import note_cross_band
+from causerie.policy.contact import check_band_text
+from causerie.policy.flood import check_duplicate, check_send
 from causerie.presence import person_info
 from causerie.protocol import (
     Ack,
@@ -39,6 +42,9 @@ async def do_send_message(app: Causerie, session: LiveSession, frame: Send) -> A
     client_id = check_client_id(frame.client_id)
     check_may_send(app, session.id)
     access_room_for_send(session, frame.room)
+    check_band_text(session.person.band, text)
+    await check_send(app, session, room_id=frame.room)
+    await check_duplicate(app, session, text, client_id, room_id=frame.room)
     outcome = await screen_outgoing(app, session, text, client_id, room_id=frame.room)
     if outcome.shadow:
         last = await app.messages.before(frame.room, None, 1)
@@ -94,7 +100,10 @@ async def do_send_pm(app: Causerie, session: LiveSession, frame: PmFrame) -> Ack
         conv = None
     else:
         raise CauserieError("bad_frame", detail="pm: `to` or `pm` is required")
-    # Someone of the other band is, for this sender, nobody.
+    # Someone of the other band is, for this sender, nobody (the same answer as an unknown name, so
+    # it reveals nothing); moderators get a cross_band_attempt signal.
+    if peer is not None and peer.band is not me.band:
+        await note_cross_band(app, session, "pm", peer.session_id)
     if peer is None or peer.band is not me.band:
         raise CauserieError("user_unknown")
     if peer.session_id == me.session_id:
@@ -105,6 +114,10 @@ async def do_send_pm(app: Causerie, session: LiveSession, frame: PmFrame) -> Ack
         conv = await app.pms.between(me.session_id, peer.session_id)
     if conv is None:
         await _may_open_pm(app, session, peer)
+    check_band_text(me.band, text)
+    await check_send(app, session, new_pm_to=peer.band if conv is None else None)
+    await check_duplicate(app, session, text, client_id, pm_id=conv.id if conv else None,
+                          recipient_id=peer.session_id)
     outcome = await screen_outgoing(app, session, text, client_id, pm_id=conv.id if conv else None,
                                     recipient_age=peer.age, recipient_id=peer.session_id)
     if outcome.shadow:

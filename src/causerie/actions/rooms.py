@@ -10,6 +10,8 @@ from causerie.checks import access_room, check_room_name
 from causerie.domain import Room, RoomKind
 from causerie.errors import CauserieError
 from causerie.hub import DIRECTORY, LiveSession, session_topic
+from causerie.policy.bands import note_cross_band
+from causerie.policy.flood import after_join, check_join
 from causerie.protocol import (
     Invitation,
     Invited,
@@ -49,11 +51,15 @@ async def do_list_rooms(app: Causerie, session: LiveSession) -> list[RoomInfo]:
 
 async def do_join(app: Causerie, session: LiveSession, room_id: str) -> Joined:
     room = await access_room(app, session, room_id)
-    if room_id in session.rooms or not await app.rooms.add_member(room_id, session.id, app.clock.now_ms()):
+    if room_id in session.rooms:
+        raise CauserieError("already_joined")
+    await check_join(app, session)
+    if not await app.rooms.add_member(room_id, session.id, app.clock.now_ms()):
         raise CauserieError("already_joined")
     session.rooms.add(room_id)
     await app.hub.add_to_room(room_id, session)
     await app.broker.publish(DIRECTORY, Event("join", data={"room": room_id, "session_id": session.id}))
+    await after_join(app, session, room_id)
     history = await app.messages.before(room_id, None, app.settings.history_on_join)
     return Joined(room=room_info(app, room), history=[message_out(m) for m in history])
 
@@ -84,6 +90,8 @@ async def do_invite(app: Causerie, session: LiveSession, room_id: str, pseudo: s
     if room_id not in session.rooms:
         raise CauserieError("not_joined")
     target = app.directory.find(pseudo)
+    if target is not None and target.band is not session.person.band:
+        await note_cross_band(app, session, "invite", target.session_id)
     if target is None or target.band is not session.person.band:
         raise CauserieError("user_unknown")
     await app.rooms.invite(room_id, target.session_id, session.id, app.clock.now_ms())

@@ -87,6 +87,21 @@ class SessionStore:
             rows = (await conn.execute(select(sessions).where(sessions.c.ended_at.is_(None)))).all()
         return [_record(r) for r in rows]
 
+    async def declared_bands(self, device_hash: str | None, network_hash: str | None,
+                             since: int) -> list[tuple[str, str, str]]:
+        """(session id, band, "device" | "network") of sessions started since `since` (ms) on this
+        device or network (either may be None to skip it): the age-consistency rule (policy/bands.py)."""
+        out: list[tuple[str, str, str]] = []
+        for via, column, value in (("device", sessions.c.device_hash, device_hash),
+                                   ("network", sessions.c.network_hash, network_hash)):
+            if value is None:
+                continue
+            query = select(sessions.c.id, sessions.c.band).where(
+                and_(column == value, sessions.c.started_at >= since))
+            async with self.engine.connect() as conn:
+                out += [(r.id, r.band, via) for r in (await conn.execute(query)).all()]
+        return out
+
     async def set_pm_policy(self, session_id: str, policy: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(update(sessions).where(sessions.c.id == session_id).values(pm_policy=policy))

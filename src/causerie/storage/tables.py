@@ -187,6 +187,35 @@ audit_log = Table(
     UniqueConstraint("seq", name="ux_audit_seq"),
 )
 
+# Safety signals (docs/policy.md): typed events for moderation to build cases from — cross-band
+# attempts, age-band changes, rate-limit hits, mass contact, duplicate blasts, join waves. Never shown
+# to other users. `session_id` is null when there is no session yet (a refused entry).
+safety_signals = Table(
+    "safety_signals",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("session_id", String(32), nullable=True),
+    Column("device_hash", String(64), nullable=True),
+    Column("network_hash", String(64), nullable=True),
+    Column("data", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_safety_signals_kind_created", "kind", "created_at"),
+    Index("ix_safety_signals_session", "session_id"),
+)
+
+# Per-room slow mode (docs/policy.md): set by a moderator, or automatically for new sessions during a
+# join wave. `until` (ms) ends an automatic one; null means until changed.
+room_slow_modes = Table(
+    "room_slow_modes",
+    metadata,
+    Column("room_id", String(64), primary_key=True),
+    Column("seconds", Integer, nullable=False),
+    Column("newcomers_only", Boolean, nullable=False),
+    Column("until", BigInteger, nullable=True),
+    Column("updated_at", BigInteger, nullable=False),
+)
+
 # --- moderation (docs/moderation.md) -----------------------------------------------------------
 
 moderators = Table(

@@ -45,7 +45,7 @@ class WsConnection:
     def send_error(self, error: CauserieError, ref: str | None = None) -> None:
         message = error.message()
         self.send(ErrorFrame(code=error.code, message=Name(fr=message["fr"], en=message["en"]), ref=ref,
-                             category=error.category))
+                             category=error.category, retry_after=error.retry_after))
 
     def close_soon(self, code: int) -> None:
         if self.closing:

@@ -31,7 +31,13 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def _error(error: CauserieError) -> web.Response:
-    return http.json_response({"error": {"code": error.code, "message": error.message()}}, status=error.status)
+    body: dict[str, object] = {"code": error.code, "message": error.message()}
+    if error.retry_after is not None:
+        body["retry_after"] = error.retry_after
+    response = http.json_response({"error": body}, status=error.status)
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @web.middleware

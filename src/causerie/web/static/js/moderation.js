@@ -63,6 +63,10 @@ export function openReport(target) {
 function renderReportHead() {
   if (!reportTarget) return;
   const { pseudo, seq } = reportTarget;
+  if (!$('#report-done').hidden) {
+    $('#report-title').textContent = t('report.done_title');
+    return;
+  }
   $('#report-title').textContent = seq != null ? t('report.title_message', { pseudo }) : t('report.title_person', { pseudo });
   const line = $('#report-target');
   clear(line);
