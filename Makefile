@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 STAMP  := $(VENV)/.installed
+NODE   := bench/node/node_modules/.package-lock.json
 
 .PHONY: run test lint bench bench-quick screenshots train-screening browser clean
 
@@ -16,26 +17,26 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(VENV)/bin/causerie serve
 
+# The bare Node `ws` baseline of the benchmarks (its lock file pins every package).
+$(NODE): bench/node/package-lock.json
+	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
+
 # Debian's Chromium for the browser tests (never `playwright install`: no browser downloads here).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-test: $(STAMP) browser
+test: $(STAMP) $(NODE) browser
 	$(VENV)/bin/ruff check src tests bench
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 
-bench: $(STAMP)
-	$(PY) -c 'import uvloop' 2>/dev/null || $(PIP) install -q uvloop
-	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
+bench: $(STAMP) $(NODE)
 	$(PY) bench/run.py
 
-bench-quick: $(STAMP)
-	$(PY) -c 'import uvloop' 2>/dev/null || $(PIP) install -q uvloop
-	npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
+bench-quick: $(STAMP) $(NODE)
 	$(PY) bench/run.py --quick
 
 screenshots: $(STAMP) browser
@@ -45,4 +46,4 @@ train-screening: $(STAMP)
 	$(PY) -m causerie.screening.train
 
 clean:
-	rm -rf $(VENV) var .pytest_cache test-results
+	rm -rf $(VENV) var .pytest_cache test-results bench/node/node_modules

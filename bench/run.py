@@ -98,8 +98,11 @@ class Server:
             cmd = [shutil.which("node") or "node", str(BENCH / "node" / "server.js"), str(self.port)]
             self.health = "/health"
         self.log_file = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        # Every generator client comes from 127.0.0.1: rate limits and the network age rule would
+        # measure the policy, not the server's capacity. Screening stays on.
+        env = dict(os.environ, CAUSERIE_LIMITS="off", CAUSERIE_NETWORK_AGE_RULE="off")
         self.proc = subprocess.Popen(pinned(0, cmd), stdout=self.log_file, stderr=subprocess.STDOUT,
-                                     cwd=self.tmp, start_new_session=True)
+                                     cwd=self.tmp, start_new_session=True, env=env)
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout

@@ -94,7 +94,7 @@ class ChatClient:
             self.last_pm_seq[key] = max(self.last_pm_seq.get(key, 0), frame["seq"])
         return frame
 
-    async def recv(self, type_: str | None = None, timeout: float = 3.0, **match: Any) -> dict[str, Any]:
+    async def recv(self, type_: str | None = None, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
         """The next frame of this type (and these field values); other frames stay in the inbox."""
         for i, frame in enumerate(self.inbox):
             if (type_ is None or frame["type"] == type_) and all(frame.get(k) == v for k, v in match.items()):
@@ -121,7 +121,7 @@ class ChatClient:
             return
         raise AssertionError(f"unexpected frame: {frame}")
 
-    async def request(self, frame: dict[str, Any], reply: str, timeout: float = 3.0) -> dict[str, Any]:
+    async def request(self, frame: dict[str, Any], reply: str, timeout: float = 10.0) -> dict[str, Any]:
         """Send a frame and wait for its reply or an error frame; other frames stay in the inbox."""
         await self.send(frame)
         loop = asyncio.get_running_loop()

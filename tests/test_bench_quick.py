@@ -31,16 +31,9 @@ def test_quick_bench_produces_a_figure_for_every_scenario(tmp_path: Path) -> Non
     assert report["date"]
     scenarios = report["scenarios"]
     assert sorted(scenarios) == list("ABCDEF"), proc.stdout
-    baselines = [t for t in ("aiohttp", "node_ws") if t not in report["skipped"]]
-    assert "aiohttp" in baselines
-    limited = [n for n in "ABCDE" if "rate_limited" in str(scenarios[n]["details"]["causerie"].get("error"))]
-    if limited:
-        # Known gap (see docs/performance.md): the server's entry rate limits refuse the generator's
-        # loopback clients. Every other cell must still have produced its figure.
-        for name in "ABCDE":
-            for target in baselines:
-                assert _figure(scenarios[name].get(target)), (name, target)
-        pytest.xfail(f"Causerie rate-limited the benchmark's entries in {limited}")
+    # `make test` installs bench/node's packages, so both baselines always run.
+    assert report["skipped"] == {}, report["skipped"]
+    baselines = ["aiohttp", "node_ws"]
     for name in "ABCDE":
         entry = scenarios[name]
         assert entry["unit"], name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import tomllib
+from functools import lru_cache
 from importlib import resources
 
 from causerie.bus import Broker, create_broker
@@ -31,6 +32,13 @@ from causerie.storage.signals import SignalStore
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
+def shared_screener() -> Screener:
+    """One screening engine per process: building its lexicons and model takes seconds, and the
+    engine is read-only once built (its policy file reloads in place)."""
+    return Screener()
+
+
 def seeded_rooms() -> list[Room]:
     data = tomllib.loads(resources.files("causerie.data").joinpath("rooms.toml").read_text("utf-8"))
     return [Room(r["id"], r["name_fr"], r["name_en"], Band(r["band"]), RoomKind(r["kind"]))
@@ -52,13 +60,13 @@ class Causerie:
         self.screened = ScreenedStore(self.engine)
         self.audit = AuditStore(self.engine)
         self.moderation = Moderation(self)
-        self.screener = Screener()
+        self.screener = shared_screener()
         self.broker: Broker = broker or create_broker(settings.broker_url)
         self.directory = Directory()
         self.hub = Hub(self.broker, self.directory)
+        self.cluster = ClusterNode(self)
         self.signals = SignalStore(self.engine)
         self.policy = Policy(self)
-        self.cluster = ClusterNode(self)
         self.postal: PostalCodes = postal_codes()
         self._rooms: dict[str, Room] = {}
         self._tasks: set[asyncio.Task[None]] = set()

@@ -37,6 +37,7 @@ class Settings:
     adult_min_age: int = 18
     max_age: int = 120
     trust_forwarded: bool = False
+    access_log: bool = False
     cookie_secure: bool = False
     # Age consistency, contact rules, rate limits and anti-flood thresholds (docs/policy.md).
     policy: PolicySettings = field(default_factory=PolicySettings)
@@ -61,6 +62,8 @@ class Settings:
             values["heartbeat_s"] = float(env["CAUSERIE_HEARTBEAT"])
         if "CAUSERIE_NODE_TTL" in env:
             values["node_ttl_s"] = float(env["CAUSERIE_NODE_TTL"])
+        if "CAUSERIE_ACCESS_LOG" in env:
+            values["access_log"] = env["CAUSERIE_ACCESS_LOG"] == "1"
         if "CAUSERIE_TRUST_FORWARDED" in env:
             values["trust_forwarded"] = env["CAUSERIE_TRUST_FORWARDED"] == "1"
         values["policy"] = policy_config.from_env(env)

@@ -70,6 +70,28 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "pm_policy_invalid": ErrorSpec(422, "Réglage invalide : band, shared_room ou nobody.",
                                    "Invalid setting: band, shared_room or nobody."),
     "history_cursor_invalid": ErrorSpec(422, "Curseur d'historique invalide.", "Invalid history cursor."),
+    # safety policy (docs/policy.md)
+    "entry_unavailable": ErrorSpec(
+        403,
+        "Impossible d'entrer dans cet espace depuis cet appareil ou cette connexion pour le moment.",
+        "You cannot enter this space from this device or connection for now.",
+    ),
+    "rate_limited": ErrorSpec(429, "Trop de demandes : réessayez dans {retry_after} s.",
+                              "Too many requests: try again in {retry_after} s."),
+    "pm_limit": ErrorSpec(
+        429,
+        "Vous avez ouvert trop de nouvelles conversations privées : réessayez dans {retry_after} s.",
+        "You have opened too many new private conversations: try again in {retry_after} s.",
+    ),
+    "slow_mode": ErrorSpec(
+        429,
+        "Mode lent dans ce salon : un message toutes les {seconds} s. Réessayez dans {retry_after} s.",
+        "Slow mode in this room: one message every {seconds} s. Try again in {retry_after} s.",
+    ),
+    "slow_mode_invalid": ErrorSpec(422, "Le mode lent va de 0 à 3600 secondes.",
+                                   "Slow mode is 0 to 3600 seconds."),
+    "link_not_allowed": ErrorSpec(422, "Les liens ne sont pas autorisés dans l'espace ados.",
+                                  "Links are not allowed in the teen space."),
     # reports, moderation and enforcement (docs/moderation.md)
     "report_invalid": ErrorSpec(422, "Signalement invalide : {detail}", "Invalid report: {detail}"),
     "category_invalid": ErrorSpec(422, "Catégorie de signalement inconnue.", "Unknown report category."),
@@ -98,28 +120,6 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "An appeal is decided by a moderator other than the one who decided.",
     ),
     "action_invalid": ErrorSpec(422, "Action de modération invalide : {detail}", "Invalid moderation action: {detail}"),
-    # safety policy (docs/policy.md)
-    "entry_unavailable": ErrorSpec(
-        403,
-        "Impossible d'entrer dans cet espace depuis cet appareil ou cette connexion pour le moment.",
-        "You cannot enter this space from this device or connection for now.",
-    ),
-    "rate_limited": ErrorSpec(429, "Trop de demandes : réessayez dans {retry_after} s.",
-                              "Too many requests: try again in {retry_after} s."),
-    "pm_limit": ErrorSpec(
-        429,
-        "Vous avez ouvert trop de nouvelles conversations privées : réessayez dans {retry_after} s.",
-        "You have opened too many new private conversations: try again in {retry_after} s.",
-    ),
-    "slow_mode": ErrorSpec(
-        429,
-        "Mode lent dans ce salon : un message toutes les {seconds} s. Réessayez dans {retry_after} s.",
-        "Slow mode in this room: one message every {seconds} s. Try again in {retry_after} s.",
-    ),
-    "slow_mode_invalid": ErrorSpec(422, "Le mode lent va de 0 à 3600 secondes.",
-                                   "Slow mode is 0 to 3600 seconds."),
-    "link_not_allowed": ErrorSpec(422, "Les liens ne sont pas autorisés dans l'espace ados.",
-                                  "Links are not allowed in the teen space."),
     # availability (retryable)
     "internal_error": ErrorSpec(500, "Erreur interne : elle a été enregistrée.",
                                 "Internal error: it has been logged."),

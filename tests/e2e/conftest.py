@@ -68,7 +68,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     log = (tmp / "server.log").open("wb")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # Every browser of these tests comes from 127.0.0.1: rate limits and the network age rule would see
+    # one person. tests/test_policy_*.py test them; here they are off.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CAUSERIE_LIMITS": "off", "CAUSERIE_NETWORK_AGE_RULE": "off"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port),
          "--db", f"sqlite+aiosqlite:///{tmp}/e2e.db"],

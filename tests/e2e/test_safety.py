@@ -58,9 +58,10 @@ def test_thirty_xss_payloads_execute_nothing(chat, pseudo) -> None:
     for payload in PAYLOADS:
         assert payload in sent, payload
     delivered = sender.locator(".log:not([hidden]) .msg.mine[data-seq] .msg-text").all_text_contents()
-    # the server's rate limit (errors.py `rate_limited`) refuses a burst after a few messages: the refused
-    # ones are still rendered (as text) on the sender's side, the delivered ones on both sides
-    assert len(delivered) >= 5, "too few payloads delivered to prove anything"
+    refused = sender.locator(".log:not([hidden]) .msg.failed .msg-text").all_text_contents()
+    # rate limits are off for these tests: a payload is either delivered or refused by screening
+    assert len(delivered) + len(refused) == len(PAYLOADS), (delivered, refused)
+    assert len(delivered) >= 25, f"screening refused {refused}: too few payloads reach the reader"
     expect(reader.locator(".msg-text", has_text=delivered[-1])).to_have_count(1)
     for page in (sender, reader):
         texts = page.locator(".log:not([hidden]) .msg[data-seq] .msg-text").all_text_contents()
@@ -81,11 +82,14 @@ def test_every_request_goes_to_the_server(chat, pseudo, base_url) -> None:
     bruno = chat.person(pseudo("Loca"), gender="man")
     chat.say(alice, "la photo est sur example.org/chat.png")
     expect(bruno.locator(".msg-text", has_text="example.org")).to_have_count(1)
-    # a message the screening refuses: the sender sees why, inline, and nothing else is fetched
+    # markup pointing outside arrives as text and fetches nothing
     chat.say(alice, "https://example.org/image.png <img src=https://example.org/x.png>")
-    refused = alice.locator(".msg.failed", has_text="https://example.org/image.png")
+    expect(bruno.locator(".msg-text", has_text="<img src=https://example.org/x.png>")).to_have_count(1)
+    # a message the screening refuses: the sender sees why, inline; the other person sees nothing
+    chat.say(alice, "je vends de la coke, 60 le gramme")
+    refused = alice.locator(".msg.failed", has_text="je vends de la coke")
     expect(refused.locator(".msg-status")).to_contain_text("non distribué")
-    expect(bruno.locator(".msg-text", has_text="https://example.org/image.png")).to_have_count(0)
+    expect(bruno.locator(".msg-text", has_text="je vends de la coke")).to_have_count(0)
     alice.click("#open-settings")
     alice.keyboard.press("Escape")
     assert chat.requests, "the route recorded nothing"

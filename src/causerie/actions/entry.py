@@ -49,10 +49,10 @@ async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
     place = check_place(app.postal, body.postal_code, body.insee)
     if not device_token or len(device_token) > 64:
         device_token = secrets.token_urlsafe(24)
-    evasion = check_may_enter(app, keyed_hash(app, device_token), keyed_hash(app, origin.ip))
     device_hash, network_hash = keyed_hash(app, device_token), keyed_hash(app, origin.ip)
     await check_entry_rate(app, device_hash, network_hash)
     band_verdict = await check_entry_band(app, band, body.age, device_hash, network_hash)
+    evasion = check_may_enter(app, keyed_hash(app, device_token), keyed_hash(app, origin.ip))
     token = secrets.token_urlsafe(32)
     person = Person(secrets.token_urlsafe(12), pseudo, body.age, gender, band, place)
     policy = PmPolicy.BAND.value
