@@ -87,19 +87,25 @@ class SessionStore:
             rows = (await conn.execute(select(sessions).where(sessions.c.ended_at.is_(None)))).all()
         return [_record(r) for r in rows]
 
-    async def declared_bands(self, device_hash: str | None, network_hash: str | None,
-                             since: int) -> list[tuple[str, str, str]]:
+    async def declared_bands(self, device_hash: str | None, network_hash: str | None, since: int,
+                             per_band: int = 10) -> list[tuple[str, str, str]]:
         """(session id, band, "device" | "network") of sessions started since `since` (ms) on this
-        device or network (either may be None to skip it): the age-consistency rule (policy/bands.py)."""
+        device or network (either may be None to skip it): the age-consistency rule (policy/bands.py).
+
+        At most `per_band` sessions per band and per kind of link, newest first: enough to decide and
+        to name examples in a signal, and one index range seek each, whatever the network's size.
+        """
         out: list[tuple[str, str, str]] = []
-        for via, column, value in (("device", sessions.c.device_hash, device_hash),
-                                   ("network", sessions.c.network_hash, network_hash)):
-            if value is None:
-                continue
-            query = select(sessions.c.id, sessions.c.band).where(
-                and_(column == value, sessions.c.started_at >= since))
-            async with self.engine.connect() as conn:
-                out += [(r.id, r.band, via) for r in (await conn.execute(query)).all()]
+        async with self.engine.connect() as conn:
+            for via, column, value in (("device", sessions.c.device_hash, device_hash),
+                                       ("network", sessions.c.network_hash, network_hash)):
+                if value is None:
+                    continue
+                for band in ("adult", "teen"):
+                    query = (select(sessions.c.id).where(and_(column == value, sessions.c.band == band,
+                                                              sessions.c.started_at >= since))
+                             .order_by(sessions.c.started_at.desc()).limit(per_band))
+                    out += [(sid, band, via) for sid in (await conn.execute(query)).scalars()]
         return out
 
     async def set_pm_policy(self, session_id: str, policy: str) -> None:

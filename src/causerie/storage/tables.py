@@ -58,8 +58,10 @@ sessions = Table(
         sqlite_where=text("ended_at IS NULL"),
         postgresql_where=text("ended_at IS NULL"),
     ),
-    Index("ix_sessions_device", "device_hash"),
-    Index("ix_sessions_network", "network_hash"),
+    # (hash, band, started_at): the age-consistency look-up at every entry is an index range seek,
+    # however many sessions a shared network (a school, a mobile carrier's NAT) has had.
+    Index("ix_sessions_device_band", "device_hash", "band", "started_at"),
+    Index("ix_sessions_network_band", "network_hash", "band", "started_at"),
 )
 
 rooms = Table(
