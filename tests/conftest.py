@@ -105,3 +105,12 @@ def no_tracebacks(caplog: pytest.LogCaptureFixture):  # type: ignore[no-untyped-
     for record in caplog.records:
         assert record.exc_info is None, f"traceback logged: {record.getMessage()}"
         assert record.levelno < logging.ERROR, f"error logged: {record.getMessage()}"
+
+
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread for
+    the rest of the session, which would break every asyncio test collected after it."""
+    items.sort(key=lambda item: Path(str(item.fspath)).is_relative_to(E2E))

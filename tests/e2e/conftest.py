@@ -8,15 +8,12 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_server import serving
 from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -43,51 +40,11 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "locale": "fr-FR", "viewport": {"width": 1280, "height": 800}}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=1) as res:
-                if res.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not become healthy in time")
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("e2e")
-    port = _free_port()
-    log = (tmp / "server.log").open("wb")
-    # Every browser of these tests comes from 127.0.0.1: rate limits and the network age rule would see
-    # one person. tests/test_policy_*.py test them; here they are off.
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CAUSERIE_LIMITS": "off", "CAUSERIE_NETWORK_AGE_RULE": "off"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--db", f"sqlite+aiosqlite:///{tmp}/e2e.db"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with serving(tmp, f"sqlite+aiosqlite:///{tmp}/e2e.db") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")

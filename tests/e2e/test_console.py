@@ -9,44 +9,19 @@ These tests run their own server (own database, so moderators can be created wit
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from e2e_server import ROOT, serving
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=1) as res:
-                if res.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not become healthy in time")
 
 
 class ModServer:
@@ -69,24 +44,9 @@ class ModServer:
 @pytest.fixture(scope="module")
 def mod_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModServer]:
     tmp = tmp_path_factory.mktemp("e2e-mod")
-    port = _free_port()
     db = f"sqlite+aiosqlite:///{tmp}/mod.db"
-    log = (tmp / "server.log").open("wb")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CAUSERIE_LIMITS": "off"}
-    proc = subprocess.Popen([sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--db", db], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc)
+    with serving(tmp, db) as url:
         yield ModServer(url, db)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture
