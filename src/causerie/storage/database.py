@@ -12,13 +12,20 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from causerie.storage import inline_sqlite  # noqa: F401  (registers the sqlite+causerie dialect)
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def normalise_url(url: str) -> str:
-    """Accept plain `sqlite:///…` and `postgresql://…` and pick the async drivers."""
-    if url.startswith("sqlite:///"):
-        return "sqlite+aiosqlite:///" + url[len("sqlite:///"):]
+    """Accept plain `sqlite:///…` and `postgresql://…` and pick the async drivers.
+
+    SQLite always runs on `storage/inline_sqlite.py` (statements inline on the event loop, no worker
+    thread), whether the URL says `sqlite://` or `sqlite+aiosqlite://`.
+    """
+    for prefix in ("sqlite:///", "sqlite+aiosqlite:///"):
+        if url.startswith(prefix):
+            return "sqlite+causerie:///" + url[len(prefix):]
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         return "postgresql+asyncpg://" + url.split("://", 1)[1]
     return url
