@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from causerie.bus import Broker, Event
@@ -72,6 +72,7 @@ class Hub:
     def __init__(self, broker: Broker, directory: Directory) -> None:
         self.node_id = uuid.uuid4().hex
         self.order = Sequencer()  # messages reach local clients in sequence order
+        self.room_last_seq: Callable[[str], Awaitable[int]] | None = None  # set by the cluster node
         self.broker = broker
         self.directory = directory
         self.local: dict[str, LiveSession] = {}
@@ -111,6 +112,9 @@ class Hub:
         if local is None:
             local = self.room_local[room] = {}
             await self.broker.subscribe(room_topic(room), self._on_room)
+            if self.room_last_seq is not None:
+                # Messages stored before this point are history; later ones are delivered in order.
+                self.order.prime(room_topic(room), await self.room_last_seq(room))
         local[session.id] = session
 
     async def remove_from_room(self, room: str, session: LiveSession) -> None:

@@ -55,6 +55,8 @@ class ClusterNode:
         self._register_all = True
         self._suspects: dict[str, str] = {}
         app.hub.order.fill = self.fill_gap
+        if self.broker is not None:
+            app.hub.room_last_seq = app.rooms.last_seq
 
     @property
     def enabled(self) -> bool:

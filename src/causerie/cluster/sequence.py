@@ -45,7 +45,7 @@ class Sequencer:
     def offer(self, key: str, seq: int, event: Event, deliver: Deliver) -> None:
         stream = self._streams.get(key)
         if stream is None:
-            # First event seen on this key: start from it (earlier ones were history at join time).
+            # First event seen on an unprimed key: start from it (earlier ones were history at join time).
             stream = self._streams[key] = _Stream(seq - 1, deliver)
         stream.deliver = deliver
         if seq <= stream.last:
@@ -59,6 +59,12 @@ class Sequencer:
                 self._give_up(stream)
             elif stream.timer is None:
                 stream.timer = asyncio.get_running_loop().call_later(self.wait_s, self._gap, key)
+
+    def prime(self, key: str, last: int) -> None:
+        """Start a key's stream at `last` (the newest seq already stored when the node subscribed), so
+        that the first events to arrive wait for the ones before them instead of being delivered first."""
+        if key not in self._streams:
+            self._streams[key] = _Stream(last, lambda _event: None)
 
     def forget(self, key: str) -> None:
         stream = self._streams.pop(key, None)

@@ -53,6 +53,12 @@ class RoomStore:
             row = (await conn.execute(select(rooms).where(rooms.c.id == room_id))).first()
         return _room(row) if row else None
 
+    async def last_seq(self, room_id: str) -> int:
+        """The newest sequence number stored in a room (0 when empty or unknown)."""
+        async with self.engine.connect() as conn:
+            value = (await conn.execute(select(rooms.c.last_seq).where(rooms.c.id == room_id))).scalar()
+        return int(value or 0)
+
     async def add_member(self, room_id: str, session_id: str, now: int) -> bool:
         """True if added, False if already a member."""
         try:
