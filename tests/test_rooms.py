@@ -115,3 +115,7 @@ async def test_http_api_needs_a_session(server, http) -> None:
     async with http.get(f"{server.url}/api/nothing-here") as resp:
         assert resp.status == 404
         assert (await resp.json())["error"]["code"] == "not_found"
+    async with http.put(f"{server.url}/api/rooms") as resp:
+        assert resp.status == 405
+        body = await resp.json()
+        assert body["error"]["code"] == "method_not_allowed" and body["error"]["message"]["fr"]

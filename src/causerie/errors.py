@@ -24,6 +24,7 @@ CATALOGUE: dict[str, ErrorSpec] = {
     "already_authenticated": ErrorSpec(400, "Vous êtes déjà connecté.", "You are already connected."),
     "token_invalid": ErrorSpec(401, "Session inconnue ou terminée.", "Unknown or ended session."),
     "not_found": ErrorSpec(404, "Introuvable.", "Not found."),
+    "method_not_allowed": ErrorSpec(405, "Méthode non permise.", "Method not allowed."),
     # entry
     "pseudo_invalid": ErrorSpec(
         422,
@@ -125,6 +126,19 @@ CATALOGUE: dict[str, ErrorSpec] = {
                                 "Internal error: it has been logged."),
     "unavailable": ErrorSpec(503, "Service momentanément indisponible, réessayez.",
                              "Service temporarily unavailable, try again."),
+}
+
+
+# Reasons given to a sender whose message was held or not sent, when no screening category speaks
+# (the categories' reasons live in screening/policy.toml).
+REASONS: dict[str, dict[str, str]] = {
+    "review_pending": {"fr": "Message en attente de vérification par l'équipe de modération.",
+                       "en": "Message awaiting review by the moderation team."},
+    "not_sent": {"fr": "Message non envoyé.", "en": "Message not sent."},
+    "duplicate_blast": {
+        "fr": "Message en attente de vérification : le même texte a été envoyé à trop de salons ou de personnes.",
+        "en": "Message awaiting review: the same text was sent to too many rooms or people.",
+    },
 }
 
 

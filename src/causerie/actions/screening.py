@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from causerie.errors import CauserieError
+from causerie.errors import REASONS, CauserieError
 from causerie.hub import LiveSession
 from causerie.moderation.cases import on_screened
 from causerie.protocol import Name, Notice
@@ -32,8 +32,7 @@ def _verdict(app: Causerie, text: str, ctx: ScreenContext) -> Verdict:
         # The engine itself failed: nothing goes out unscreened; the message waits for a moderator.
         log.exception("screening engine failed; holding the message")
         return Verdict(labels=(), scores={}, action="hold", category=None,
-                       reason={"fr": "Message en attente de vérification par l'équipe de modération.",
-                               "en": "Message awaiting review by the moderation team."})
+                       reason=REASONS["review_pending"])
 
 
 async def screen_outgoing(app: Causerie, session: LiveSession, text: str, client_id: str, *,
@@ -52,7 +51,7 @@ async def screen_outgoing(app: Causerie, session: LiveSession, text: str, client
                            labels=list(verdict.labels), scores=dict(verdict.scores), open_case=verdict.open_case,
                            now=app.clock.now_ms())
     await on_screened(app, screened_id)
-    reason = verdict.reason or {"fr": "Message non envoyé.", "en": "Message not sent."}
+    reason = verdict.reason or REASONS["not_sent"]
     if verdict.action == "block":
         raise CauserieError("message_blocked", category=verdict.category, **reason)
     if verdict.action == "hold":

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from causerie.actions.signals import record_signal
 from causerie.domain import Band
-from causerie.errors import CauserieError
+from causerie.errors import REASONS, CauserieError
 from causerie.policy.config import Rate
 from causerie.policy.duplicates import fingerprint, normalised
 from causerie.policy.limits import Bucket, RetryAfter, retry_seconds
@@ -20,9 +20,6 @@ if TYPE_CHECKING:
     from causerie.app import Causerie
     from causerie.hub import LiveSession
 
-HELD_SPAM = {"fr": "Message en attente de vérification : le même texte a été envoyé à trop de salons ou de "
-                   "personnes.",
-             "en": "Message awaiting review: the same text was sent to too many rooms or people."}
 
 
 async def _refuse(app: Causerie, session_id: str | None, wait: RetryAfter, *, device_hash: str | None = None,
@@ -134,7 +131,7 @@ async def check_duplicate(app: Causerie, session: LiveSession, text: str, client
     await record_signal(app, "duplicate_blast", session_id=session.id,
                         data={"targets": count, "window_s": p.dup_window_s, "fingerprint": print_},
                         quiet_key=f"{session.id}:{print_}")
-    raise CauserieError("message_held", category="spam", **HELD_SPAM)
+    raise CauserieError("message_held", category="spam", **REASONS["duplicate_blast"])
 
 
 async def set_slow_mode(app: Causerie, room_id: str, seconds: int, *, newcomers_only: bool,

@@ -50,8 +50,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         if exc.status == 404 and request.path.startswith("/api/"):
             response = _error(CauserieError("not_found"))
         elif exc.status == 405:
-            response = http.json_response({"error": {"code": "method_not_allowed", "message": {
-                "fr": "Méthode non permise.", "en": "Method not allowed."}}}, status=405)
+            response = _error(CauserieError("method_not_allowed"))
         else:
             raise
     except Exception as exc:
