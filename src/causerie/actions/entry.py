@@ -121,8 +121,8 @@ async def _welcome(app: Causerie, session: LiveSession) -> Welcome:
         convs.append(Conversation(id=conv.id, peer=person_info(peer, session.person), last_seq=conv.last_seq,
                                   read_seq=read, unread=conv.last_seq - read))
     ignored = sorted(p.pseudo for sid in session.ignored if (p := app.directory.people.get(sid)))
-    rooms = [r for r in await app.rooms.rooms_of(session.id)]
-    return Welcome(session=session_info(session.person, session.pm_policy), rooms=rooms, pms=convs,
+    # The held session's room set is current (loaded on hello, kept by join and leave): no query.
+    return Welcome(session=session_info(session.person, session.pm_policy), rooms=sorted(session.rooms), pms=convs,
                    ignored=ignored, features=["report"])
 
 
