@@ -13,7 +13,7 @@ from causerie.policy.config import PolicySettings
 
 
 def _default_db_url() -> str:
-    return f"sqlite+aiosqlite:///{Path('var') / 'causerie.db'}"
+    return f"sqlite:///{Path('var') / 'causerie.db'}"
 
 
 @dataclass(frozen=True)
