@@ -205,7 +205,7 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
                           appeal_until=appeal_until, room=req.room)
     await _send(app, target.person.session_id, statement)
     if sanction_rows:
-        await app.moderation.publish("sanctions")
+        await app.moderation.sanctions_changed()
     if action == "kick":
         await app.moderation.publish("kick", session_id=target.person.session_id, room=req.room)
     if action == "ban":
@@ -304,7 +304,7 @@ async def _decide_appeal(app: Causerie, console: ConsoleSession, case: Case, req
     outcome = "upheld" if req.action == "uphold" else "reversed"
     if outcome == "reversed":
         await app.moderation.decisions.reverse(decision.id, now)
-        await app.moderation.publish("sanctions")
+        await app.moderation.sanctions_changed()
     await app.moderation.decisions.update_appeal(appeal.id, outcome=outcome, decided_by=console.moderator.id,
                                                  decided_at=now)
     await record(app, actor=console.actor, action=f"appeal_{outcome}", target=f"decision:{decision.id}",

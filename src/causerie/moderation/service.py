@@ -94,6 +94,11 @@ class Moderation:
             if s.kind in kinds and (s.expires_at is None or s.expires_at > now):
                 yield s
 
+    async def sanctions_changed(self) -> None:
+        """Reload this node's sanctions at once, then tell the others (they reload on the event)."""
+        await self.reload_sanctions()
+        await self.publish("sanctions")
+
     async def publish(self, kind: str, **data: Any) -> None:
         await self.app.broker.publish(TOPIC, Event(kind, data=data))
 

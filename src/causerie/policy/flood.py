@@ -141,5 +141,6 @@ async def set_slow_mode(app: Causerie, room_id: str, seconds: int, *, newcomers_
 
     await app.signals.set_slow_mode(room_id, seconds, newcomers_only=newcomers_only, until=until,
                                     now=app.clock.now_ms())
-    await app.broker.publish(POLICY_TOPIC, Event("slow_mode", data={
-        "room": room_id, "seconds": seconds, "newcomers_only": newcomers_only, "until": until}))
+    change = {"room": room_id, "seconds": seconds, "newcomers_only": newcomers_only, "until": until}
+    app.policy.apply_slow_mode(change)  # this node at once; the others when the event arrives
+    await app.broker.publish(POLICY_TOPIC, Event("slow_mode", data=change))

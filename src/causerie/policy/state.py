@@ -46,14 +46,18 @@ class Policy:
 
     def _on_event(self, _topic: str, event: Event) -> None:
         if event.kind == "slow_mode":
-            d = event.data
-            room = str(d["room"])
-            if int(d["seconds"]) <= 0:
-                self.slow.pop(room, None)
-            else:
-                until = d.get("until")
-                self.slow[room] = SlowMode(room, int(d["seconds"]), bool(d["newcomers_only"]),
-                                           int(until) if until is not None else None)
+            self.apply_slow_mode(event.data)
+
+    def apply_slow_mode(self, d: dict) -> None:
+        """Apply a slow-mode change (idempotent: the node that made it applies it at once, then again
+        when its own event comes back through the bus)."""
+        room = str(d["room"])
+        if int(d["seconds"]) <= 0:
+            self.slow.pop(room, None)
+        else:
+            until = d.get("until")
+            self.slow[room] = SlowMode(room, int(d["seconds"]), bool(d["newcomers_only"]),
+                                       int(until) if until is not None else None)
 
     # --- sessions' origins -----------------------------------------------------------------------
 
