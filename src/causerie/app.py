@@ -16,6 +16,7 @@ from causerie.domain import Band, Room, RoomKind
 from causerie.geo import PostalCodes, postal_codes
 from causerie.hub import Hub
 from causerie.moderation.service import Moderation
+from causerie.policy.shared import for_broker as shared_counters
 from causerie.policy.state import Policy
 from causerie.presence import Directory
 from causerie.screening import Screener
@@ -66,7 +67,7 @@ class Causerie:
         self.hub = Hub(self.broker, self.directory)
         self.cluster = ClusterNode(self)
         self.signals = SignalStore(self.engine)
-        self.policy = Policy(self)
+        self.policy = Policy(self, limiter=shared_counters(self.broker, self.clock))  # Redis: cluster-wide
         self.postal: PostalCodes = postal_codes()
         self._rooms: dict[str, Room] = {}
         self._tasks: set[asyncio.Task[None]] = set()

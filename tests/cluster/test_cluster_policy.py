@@ -1,0 +1,96 @@
+"""The safety policy on a real two-node cluster with limits on: N nodes do not give N times a limit.
+
+Rate limits live in Redis (policy/shared.py), so a client that spreads its requests over the nodes
+(no sticky sessions) meets one limit, not one per node. Every client here comes from 127.0.0.1, so
+the tests stay well under the per-network limits.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from cluster_helpers import Cluster, Member
+
+import services
+from policy_helpers import post_session
+
+pytestmark = pytest.mark.service
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    with services.service_lock(exclusive=False):
+        c = Cluster(2, Path(tmp_path_factory.mktemp("cluster")), CAUSERIE_LIMITS="on").start()
+        try:
+            yield c
+        finally:
+            c.close()
+    assert "Traceback" not in c.logs()
+
+
+@pytest.fixture
+async def members(cluster: Cluster) -> AsyncIterator[list[Member]]:
+    made: list[Member] = []
+    yield made
+    for m in made:
+        await m.close()
+
+
+async def enter(members: list[Member], url: str, pseudo: str) -> Member:
+    m = Member(url)
+    members.append(m)
+    await m.enter(pseudo)
+    await m.connect()
+    return m
+
+
+async def test_entries_of_one_device_share_one_limit_across_nodes(cluster, members) -> None:
+    """Per device: burst 10, then 1 a minute. Ten entries alternating between the nodes pass; the
+    eleventh is refused on both nodes (per-node limits would let 20 through)."""
+    urls = [n.url for n in cluster.nodes]
+    client = Member(urls[0])
+    members.append(client)
+    for i in range(10):
+        client.base_url = urls[i % 2]
+        status, body, _ = await post_session(client, f"Appareil_{i}", 30, device="un-seul-appareil", ip="10.0.0.1")
+        assert status == 201, (i, body)
+    for url in urls:
+        client.base_url = url
+        status, body, headers = await post_session(client, "Appareil_x", 30, device="un-seul-appareil",
+                                                   ip="10.0.0.1")
+        assert status == 429 and body["error"]["code"] == "rate_limited", body
+        assert 50 <= int(headers["Retry-After"]) <= 60
+    # Another device is not affected.
+    client.base_url = urls[1]
+    status, body, _ = await post_session(client, "Autre_appareil", 30, device="un-autre-appareil", ip="10.0.0.1")
+    assert status == 201, body
+
+
+async def test_a_session_moving_between_nodes_keeps_its_message_limit(cluster, members) -> None:
+    """Messages: burst 8, then one every 2 s per session. Sent until refused on one node, then on the
+    other: together no more than the one bucket allows over the time it took."""
+    a, b = cluster.nodes
+    me = await enter(members, a.url, "Bavard_1")
+    await me.join("musique")
+    started = time.monotonic()
+    counts = []
+    for node in (a, b):
+        if node is b:
+            await me.move_to(b.url)
+        sent = 0
+        while True:
+            got = await me.request({"type": "send", "room": "musique", "text": f"message {sent} sur {node.index}",
+                                    "client_id": f"n{node.index}-{sent}"}, "ack")
+            if got["type"] == "error":
+                assert got["code"] == "rate_limited" and 1 <= got["retry_after"] <= 2, got
+                break
+            sent += 1
+            assert sent <= 20, "never limited"
+        counts.append(sent)
+    elapsed = time.monotonic() - started
+    # One bucket: 8 at once plus one per 2 s elapsed (plus one for the rounding of that edge).
+    assert sum(counts) <= 8 + elapsed / 2 + 1, (counts, elapsed)
+    assert counts[0] >= 8
