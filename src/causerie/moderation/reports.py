@@ -16,6 +16,7 @@ from causerie.protocol import Name, ReportCreate, ReportCreated
 if TYPE_CHECKING:
     from causerie.app import Causerie
     from causerie.hub import LiveSession
+    from causerie.moderation.accounts import ConsoleSession
 
 WINDOW = 20  # messages frozen before and after the reported one
 MAX_TEXT = 1000
@@ -135,3 +136,23 @@ async def do_report(app: Causerie, session: LiveSession, body: ReportCreate) -> 
                                    reporter=reporter.device_hash, trusted=trusted)
     await app.moderation.reports.set_case(report_id, case_id)
     return ReportCreated(id=report_id, received_at=now, evidence_sha256=digest, message=ACK)
+
+
+async def do_set_trusted_flagger(app: Causerie, console: ConsoleSession, session_id: str, trusted: bool
+                                 ) -> dict[str, Any]:
+    """An admin marks (or unmarks) the device of a reporter's session as a trusted flagger (DSA art. 22):
+    their later reports weigh double and count with full confidence. Every change is audited."""
+    from causerie.moderation.roles import ADMIN, require
+
+    require(console.moderator.roles, ADMIN)
+    reporter = await app.sessions.by_id(session_id)
+    if reporter is None:
+        raise CauserieError("not_found")
+    store = app.moderation.reports
+    if trusted:
+        changed = await store.trust(reporter.device_hash, console.moderator.id, app.clock.now_ms())
+    else:
+        changed = await store.untrust(reporter.device_hash)
+    await record(app, actor=console.actor, action="trusted_flagger_set" if trusted else "trusted_flagger_unset",
+                 target=f"session:{session_id}", data={"changed": changed})
+    return {"session": session_id, "trusted": trusted, "changed": changed}

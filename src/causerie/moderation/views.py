@@ -46,6 +46,9 @@ async def case_view(app: Causerie, console: ConsoleSession, case_id: int) -> dic
         if item.kind == "report":
             report = await mod.reports.get(item.ref_id)
             if report is not None:
+                reporter = await app.sessions.by_id(report.reporter_id)
+                entry.update(reporter=report.reporter_id, reporter_pseudo=reporter.person.pseudo if reporter else None,
+                             reporter_trusted=await mod.reports.is_trusted(report.reporter_device))
                 entry.update(text=report.text, target_kind=report.target_kind,
                              evidence=msgspec.json.decode(report.evidence), evidence_sha256=report.evidence_sha256,
                              evidence_intact=evidence_digest(report.evidence) == report.evidence_sha256,

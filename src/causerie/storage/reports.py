@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.storage.tables import reports, trusted_flaggers
@@ -71,8 +71,16 @@ class ReportStore:
                                       .where(trusted_flaggers.c.device_hash == device_hash))).first()
         return row is not None
 
-    async def trust(self, device_hash: str, by: int, now: int) -> None:
+    async def trust(self, device_hash: str, by: int, now: int) -> bool:
+        """Mark a reporter's device as a trusted flagger; False if it already was one."""
         if await self.is_trusted(device_hash):
-            return
+            return False
         async with self.engine.begin() as conn:
             await conn.execute(insert(trusted_flaggers).values(device_hash=device_hash, set_by=by, created_at=now))
+        return True
+
+    async def untrust(self, device_hash: str) -> bool:
+        """No longer a trusted flagger; False if it was not one."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(trusted_flaggers).where(trusted_flaggers.c.device_hash == device_hash))
+        return bool(result.rowcount)

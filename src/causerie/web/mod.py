@@ -20,7 +20,7 @@ from causerie.errors import CauserieError
 from causerie.moderation.accounts import ConsoleSession, access_console, do_login, do_logout
 from causerie.moderation.cases import do_claim, do_unclaim
 from causerie.moderation.decisions import ActionRequest, do_act, do_appeal, do_appeal_status
-from causerie.moderation.reports import do_report
+from causerie.moderation.reports import do_report, do_set_trusted_flagger
 from causerie.moderation.roles import ADMIN, readable_queues, require
 from causerie.moderation.service import Watcher
 from causerie.moderation.views import bundle_view, case_view, legal_view, queue_view
@@ -163,6 +163,18 @@ async def bundle(request: web.Request) -> web.Response:
 async def legal_session(request: web.Request) -> web.Response:
     app, console = await _console(request)
     return _json(await legal_view(app, console, request.match_info["session"]))
+
+
+@routes.put("/api/mod/trusted-flaggers/{session}")
+async def trust_flagger(request: web.Request) -> web.Response:
+    app, console = await _console(request)
+    return _json(await do_set_trusted_flagger(app, console, request.match_info["session"], True))
+
+
+@routes.delete("/api/mod/trusted-flaggers/{session}")
+async def untrust_flagger(request: web.Request) -> web.Response:
+    app, console = await _console(request)
+    return _json(await do_set_trusted_flagger(app, console, request.match_info["session"], False))
 
 
 @routes.get("/api/mod/audit/verify")

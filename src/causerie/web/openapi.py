@@ -152,6 +152,10 @@ def _moderation_paths() -> dict[str, Any]:
         "/api/mod/cases/{case}/bundle": {"get": _op("Evidence bundle for the authorities", "modBundle", params=case)},
         "/api/mod/legal/sessions/{session}": {"get": _op("Identification data (legal role)", "modLegalSession",
                                                          params=("session",))},
+        "/api/mod/trusted-flaggers/{session}": {
+            "put": _op("Mark a reporter's device as a trusted flagger (admin)", "modTrustFlagger",
+                       params=("session",)),
+            "delete": _op("No longer a trusted flagger (admin)", "modUntrustFlagger", params=("session",))},
         "/api/mod/audit/verify": {"get": _op("Recompute the audit chain (admin)", "modAuditVerify")},
         "/api/mod/events": {"get": _op("Live feed of case changes (text/event-stream)", "modEvents")},
     }

@@ -343,6 +343,7 @@ function itemView(item, index, c) {
     box.append(h('h4', { id: `item-${index}` }, t('item.report', { id: item.id, category: category(item.category) })));
     box.append(h('p', {}, t('item.reported_at', { at: formatDate(item.ts), kind: t(`target.${item.target_kind}`) })));
     if (item.text) box.append(h('p', {}, t('item.reporter_text'), ' ', h('q', { class: 'quoted' }, item.text)));
+    box.append(reporterLine(item));
     const ev = item.evidence || {};
     box.append(h('p', {},
       item.evidence_intact
@@ -393,6 +394,36 @@ function itemView(item, index, c) {
     box.append(h('h4', { id: `item-${index}` }, t('item.other', { kind: item.kind, category: category(item.category) })));
   }
   return box;
+}
+
+// Who reported, whether they are a trusted flagger, and for admins the control to change it.
+function reporterLine(item) {
+  const line = h('p', { class: 'reporter' }, t('item.reporter', { pseudo: item.reporter_pseudo || t('queue.unknown') }),
+    ' ', item.reporter_trusted ? h('span', { class: 'badge-trusted' }, t('trusted.badge')) : null,
+    item.trusted ? ` ${t('trusted.at_report')}` : '');
+  if (item.reporter && hasRole('admin')) {
+    const trusted = item.reporter_trusted;
+    line.append(' ', h('button', {
+      type: 'button', class: 'btn-small', dataset: { trust: item.reporter },
+      onclick: () => setTrusted(item.reporter, !trusted),
+    }, t(trusted ? 'trusted.unset' : 'trusted.set')));
+  }
+  return line;
+}
+
+function hasRole(role) {
+  return !!(console_.me && console_.me.roles.includes(role));
+}
+
+async function setTrusted(session, trusted) {
+  try {
+    await call(trusted ? 'PUT' : 'DELETE', `/api/mod/trusted-flaggers/${encodeURIComponent(session)}`);
+  } catch (err) {
+    $('#case-status').textContent = errorText(err);
+    return;
+  }
+  await loadCase(console_.current, { focus: false });
+  $('#case-status').textContent = t(trusted ? 'trusted.done_set' : 'trusted.done_unset');
 }
 
 function roomActivity(messages) {
