@@ -1,8 +1,9 @@
 """The cluster-wide policy counters in the machine's real Redis, against their in-memory twins.
 
-Both take time from the same hand-moved clock (docs/policy.md §6), so the same sequence of hits must
-get the same answers from Redis and from memory: which hits pass, which bucket refuses, how long to
-wait. (Two nodes sharing one limit is tested on real processes in tests/cluster/test_cluster_policy.py.)
+Rate limits and duplicate-blast records take time from the same hand-moved clock (docs/policy.md
+§6), so the same sequence of hits must get the same answers from Redis and from memory: which hits
+pass, which bucket refuses, how long to wait, how many targets a text reached. (Two nodes sharing
+them is tested on real processes in tests/cluster/test_cluster_policy.py.)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import services
 from causerie.clock import ManualClock
 from causerie.policy.config import Rate
 from causerie.policy.limits import MemoryLimiter
-from causerie.policy.shared import KEEP_MS, RedisLimiter
+from causerie.policy.shared import KEEP_MS, MemoryTracker, RedisDuplicateTracker, RedisLimiter
 
 pytestmark = pytest.mark.service
 
@@ -96,3 +97,23 @@ async def test_redis_away_falls_back_to_this_node(redis_prefix) -> None:
         assert (await limiter.hit([rate])) is not None  # still limited, on this node
     finally:
         await nowhere.aclose()
+
+
+async def test_redis_duplicate_tracker_counts_like_the_memory_one(redis_prefix) -> None:
+    client, prefix = redis_prefix
+    clock = ManualClock()
+    memory, shared = MemoryTracker(clock), RedisDuplicateTracker(client, prefix, clock)
+    rng = random.Random(7)
+    senders = [["s:a", "n:x"], ["s:b", "n:x"], ["s:c", "n:y"]]
+    counts = []
+    for step in range(400):
+        keys, print_ = rng.choice(senders), rng.choice(["f1", "f2"])
+        target = f"r:{rng.randrange(9)}"
+        expected = await memory.note(keys, print_, target, 600)
+        got = await shared.note(keys, print_, target, 600)
+        assert got == expected, step
+        counts.append(got)
+        clock.advance(rng.choice([1, 5, 30, 120]))
+    assert max(counts) >= 6 and min(counts) == 1  # went over the threshold, and windows passed
+    ttl = await client.pttl(f"{prefix}dup:s:a:f1")
+    assert 0 < ttl <= 600_000 + KEEP_MS

@@ -67,7 +67,8 @@ class Causerie:
         self.hub = Hub(self.broker, self.directory)
         self.cluster = ClusterNode(self)
         self.signals = SignalStore(self.engine)
-        self.policy = Policy(self, limiter=shared_counters(self.broker, self.clock))  # Redis: cluster-wide
+        limiter, duplicates = shared_counters(self.broker, self.clock)  # Redis: cluster-wide
+        self.policy = Policy(self, limiter=limiter, duplicates=duplicates)
         self.postal: PostalCodes = postal_codes()
         self._rooms: dict[str, Room] = {}
         self._tasks: set[asyncio.Task[None]] = set()

@@ -1,8 +1,8 @@
 """The safety policy on a real two-node cluster with limits on: N nodes do not give N times a limit.
 
-Rate limits live in Redis (policy/shared.py), so a client that spreads its requests over the nodes
-(no sticky sessions) meets one limit, not one per node. Every client here comes from 127.0.0.1, so
-the tests stay well under the per-network limits.
+Rate limits and duplicate-blast records live in Redis (policy/shared.py), so a client that spreads
+its requests over the nodes (no sticky sessions) meets one limit, not one per node. Every client
+here comes from 127.0.0.1, so the tests stay well under the per-network limits.
 """
 
 from __future__ import annotations
@@ -94,3 +94,28 @@ async def test_a_session_moving_between_nodes_keeps_its_message_limit(cluster, m
     # One bucket: 8 at once plus one per 2 s elapsed (plus one for the rounding of that edge).
     assert sum(counts) <= 8 + elapsed / 2 + 1, (counts, elapsed)
     assert counts[0] >= 8
+
+
+async def test_a_blast_through_both_nodes_trips_one_threshold(cluster, members) -> None:
+    """The same text to more than 5 targets within 10 minutes is held, however many nodes it went
+    through: 3 rooms from one node, then 2 more and a sixth from the other."""
+    a, b = cluster.nodes
+    rooms = ["sport", "cinema-series", "bretagne", "corse", "normandie", "occitanie"]
+    spammer = await enter(members, a.url, "Crieur_1")
+    reader = await enter(members, b.url, "Ecoute_1")
+    await reader.join(rooms[5])
+    for room in rooms:
+        await spammer.join(room)
+    text = "Soirée jeux de société samedi soir au bar, venez nombreux !"
+    for i, room in enumerate(rooms[:3]):
+        assert (await spammer.say(room, f"{text} {i}"))["type"] == "ack"
+    await spammer.move_to(b.url)
+    for i, room in enumerate(rooms[3:5]):
+        assert (await spammer.say(room, f"{text.upper()} {i}"))["type"] == "ack"
+    got = await spammer.request({"type": "send", "room": rooms[5], "text": text, "client_id": "blast-6"}, "ack")
+    assert got["type"] == "error" and got["code"] == "message_held" and got["category"] == "spam", got
+    await reader.nothing("message", room=rooms[5], wait=1.0)
+    # Back on the first node, every further copy still waits for review.
+    await spammer.move_to(a.url)
+    got = await spammer.request({"type": "send", "room": rooms[0], "text": text, "client_id": "blast-7"}, "ack")
+    assert got["code"] == "message_held", got

@@ -2,7 +2,8 @@
 
 Texts are compared by a fingerprint of their normalised letters (case, accents, digits, punctuation,
 spacing and repeated letters ignored), so "Vends beuh 06…" and "vends BEUH !! 07…" count as one text.
-Per node, in memory: a cluster routes a session to one node, and the network key is best effort.
+`DuplicateTracker` is the in-memory record of one node; a cluster shares one in Redis
+(`policy/shared.py`), so a blast sent through several nodes meets the same threshold.
 """
 
 from __future__ import annotations

@@ -121,8 +121,8 @@ async def check_duplicate(app: Causerie, session: LiveSession, text: str, client
     origin = await policy.origin(session.id)
     print_ = fingerprint(text)
     target = f"r:{room_id}" if room_id is not None else f"p:{recipient_id}"
-    count = max(policy.duplicates.note(f"s:{session.id}", print_, target, p.dup_window_s),
-                policy.duplicates.note(f"n:{origin.network_hash}", print_, target, p.dup_window_s))
+    count = await policy.duplicates.note([f"s:{session.id}", f"n:{origin.network_hash}"], print_, target,
+                                         p.dup_window_s)
     if count <= p.dup_max_targets:
         return
     await app.screened.add(session_id=session.id, room_id=room_id, pm_id=pm_id, recipient_id=recipient_id,

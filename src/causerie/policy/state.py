@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from causerie.bus import Event
-from causerie.policy.duplicates import DuplicateTracker
 from causerie.policy.limits import Limiter, MemoryLimiter
+from causerie.policy.shared import MemoryTracker, Tracker
 from causerie.storage.signals import SlowMode
 
 if TYPE_CHECKING:
@@ -31,11 +31,11 @@ class SessionOrigin:
 class Policy:
     MAX_ORIGINS = 500_000
 
-    def __init__(self, app: Causerie, limiter: Limiter | None = None) -> None:
+    def __init__(self, app: Causerie, limiter: Limiter | None = None, duplicates: Tracker | None = None) -> None:
         self.app = app
         self.settings = app.settings.policy
         self.limiter: Limiter = limiter or MemoryLimiter(app.clock)
-        self.duplicates = DuplicateTracker(app.clock)
+        self.duplicates: Tracker = duplicates or MemoryTracker(app.clock)
         self.slow: dict[str, SlowMode] = {}
         self._origins: dict[str, SessionOrigin] = {}
         self._quiet: dict[tuple[str, str], int] = {}  # (signal kind, key) → last recorded (ms)
