@@ -120,6 +120,9 @@ CATALOGUE: dict[str, ErrorSpec] = {
         "Un recours est examiné par un autre modérateur que l'auteur de la décision.",
         "An appeal is decided by a moderator other than the one who decided.",
     ),
+    "room_locked": ErrorSpec(403, "Ce salon est verrouillé par l'équipe de modération : personne ne peut y écrire "
+                             "pour le moment.", "This room is locked by the moderation team: nobody can write in it "
+                             "for now."),
     "action_invalid": ErrorSpec(422, "Action de modération invalide : {detail}", "Invalid moderation action: {detail}"),
     # availability (retryable)
     "internal_error": ErrorSpec(500, "Erreur interne : elle a été enregistrée.",

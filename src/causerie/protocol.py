@@ -119,6 +119,7 @@ class RoomInfo(msgspec.Struct):
     band: str
     kind: str
     members: int
+    locked: bool = False  # a moderator locked it: nobody may send to it
 
 
 class PersonInfo(msgspec.Struct):
@@ -300,6 +301,14 @@ class Statement(ServerFrame, tag="statement"):
     room: str | None = None
 
 
+class RoomLock(ServerFrame, tag="room_lock"):
+    """A moderator locked (or unlocked) a room: sent to its members."""
+
+    room: str
+    locked: bool
+    message: Name
+
+
 class ReportOutcome(ServerFrame, tag="report_outcome"):
     report: int
     outcome: str  # action_taken, no_action
@@ -309,7 +318,7 @@ class ReportOutcome(ServerFrame, tag="report_outcome"):
 SERVER_FRAME_TYPES: tuple[type[msgspec.Struct], ...] = (
     Welcome, Joined, Left, Ack, MessageOut, PmMessageOut, PmOpened, TypingOut, ReadOut, Members,
     Presence, PresenceDiff, Ignored, SettingsOut, RoomCreated, Invited, Invitation, Truncated,
-    SessionEnded, ErrorFrame, Pong, Statement, ReportOutcome,
+    SessionEnded, ErrorFrame, Pong, Statement, ReportOutcome, RoomLock,
 )
 
 

@@ -11,7 +11,7 @@ from causerie.checks import access_pm, access_room_for_send, check_client_id, ch
 from causerie.domain import Person, PmPolicy
 from causerie.errors import CauserieError
 from causerie.hub import LiveSession, room_topic, session_topic
-from causerie.moderation.enforcement import check_may_send
+from causerie.moderation.enforcement import check_may_send, check_room_open
 from causerie.policy.bands import note_cross_band
 from causerie.policy.contact import check_band_text
 from causerie.policy.flood import check_duplicate, check_send
@@ -42,6 +42,7 @@ async def do_send_message(app: Causerie, session: LiveSession, frame: Send) -> A
     client_id = check_client_id(frame.client_id)
     check_may_send(app, session.id)
     access_room_for_send(session, frame.room)
+    check_room_open(app, frame.room)
     check_band_text(session.person.band, text)
     await check_send(app, session, room_id=frame.room)
     await check_duplicate(app, session, text, client_id, room_id=frame.room)

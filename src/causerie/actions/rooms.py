@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 def room_info(app: Causerie, room: Room) -> RoomInfo:
     return RoomInfo(id=room.id, name=Name(fr=room.name_fr, en=room.name_en), band=room.band.value,
-                    kind=room.kind.value, members=app.directory.count(room.id))
+                    kind=room.kind.value, members=app.directory.count(room.id),
+                    locked=room.id in app.moderation.locked)
 
 
 def message_out(m: StoredMessage) -> MessageOut:

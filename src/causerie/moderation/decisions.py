@@ -27,7 +27,8 @@ MIN_TIMEOUT_S, MAX_TIMEOUT_S = 600, 7 * 24 * 3600
 MAX_BAN_S = 10 * 365 * 24 * 3600
 DAY_MS = 24 * 3600 * 1000
 PERSON_ACTIONS = ("warn", "delete_message", "timeout", "kick", "ban", "sanction")
-CASE_ACTIONS = (*PERSON_ACTIONS, "dismiss", "release", "delete_held", "slow_mode", "urgent", "uphold", "reverse")
+CASE_ACTIONS = (*PERSON_ACTIONS, "dismiss", "release", "delete_held", "slow_mode", "lock_room", "unlock_room",
+                "urgent", "uphold", "reverse")
 
 CATEGORY_NAMES = {
     "sexual_minor": ("approche sexuelle ou grooming envers un mineur", "sexual approach or grooming toward a minor"),
@@ -51,7 +52,7 @@ class ActionRequest(msgspec.Struct, forbid_unknown_fields=True):
     category: str | None = None  # the ground; default: the case's category
     duration_s: int | None = None  # timeout: 600 to 604800; ban: None for good
     scope: str = "session"  # ban: session, device or network
-    room: str | None = None  # kick, slow_mode, delete_message
+    room: str | None = None  # kick, slow_mode, lock_room, unlock_room, delete_message
     seq: int | None = None  # delete_message
     screened: int | None = None  # release, delete_held
     seconds: int | None = None  # slow_mode
@@ -158,6 +159,17 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
         await record(app, actor=console.actor, action="slow_mode", target=f"room:{room}",
                      data={"case": case.id, "seconds": req.seconds})
         return {"room": room, "seconds": req.seconds}
+    if req.action in ("lock_room", "unlock_room"):
+        from causerie.actions.room_lock import do_set_room_lock
+
+        room = req.room or (case.target if case.target_kind == "room" else None)
+        if room is None:
+            raise CauserieError("action_invalid", detail=f"{req.action} needs a room")
+        locked = req.action == "lock_room"
+        changed = await do_set_room_lock(app, room, locked, mod_id)
+        await record(app, actor=console.actor, action=req.action, target=f"room:{room}",
+                     data={"case": case.id, "changed": changed})
+        return {"room": room, "locked": locked, "changed": changed}
     if req.action == "urgent":
         return await _urgent(app, console, case)
     # actions against a person

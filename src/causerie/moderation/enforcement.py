@@ -42,6 +42,12 @@ def check_may_send(app: Causerie, session_id: str) -> None:
         raise CauserieError("banned" if s.kind == "ban" else "timed_out", until=_until(s))
 
 
+def check_room_open(app: Causerie, room_id: str) -> None:
+    """A room a moderator locked takes no messages until it is unlocked."""
+    if room_id in app.moderation.locked:
+        raise CauserieError("room_locked")
+
+
 def pseudo_skeletons(pseudo: str) -> set[str]:
     """A pseudonym reduced to what survives the usual variants — case, accents, separators, number
     suffixes, look-alike digits — in two readings (trailing digits as a suffix, or as letters):

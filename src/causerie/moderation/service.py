@@ -17,6 +17,7 @@ from causerie.bus import Event
 from causerie.moderation.roles import may_read_queue
 from causerie.storage.cases import CaseStore
 from causerie.storage.decisions import DecisionStore, Sanction
+from causerie.storage.locks import RoomLockStore
 from causerie.storage.moderators import ModeratorStore
 from causerie.storage.reports import ReportStore
 
@@ -75,11 +76,14 @@ class Moderation:
         self.reports = ReportStore(engine)
         self.cases = CaseStore(engine)
         self.decisions = DecisionStore(engine)
+        self.locks = RoomLockStore(engine)
         self.watchers: set[Watcher] = set()
         self.sanctions: dict[tuple[str, str], list[Sanction]] = {}  # (scope, value) -> active
+        self.locked: set[str] = set()  # rooms nobody may send to (a moderator locked them)
 
     async def start(self) -> None:
         await self.reload_sanctions()
+        self.locked = await self.locks.locked()
         await self.app.broker.subscribe(TOPIC, self._on_event)
 
     async def reload_sanctions(self) -> None:
@@ -99,6 +103,14 @@ class Moderation:
         await self.reload_sanctions()
         await self.publish("sanctions")
 
+    def apply_room_lock(self, data: dict[str, Any]) -> None:
+        """Apply a lock change (idempotent: the node that made it applies it at once, then again when its
+        own event comes back through the bus)."""
+        if data["locked"]:
+            self.locked.add(str(data["room"]))
+        else:
+            self.locked.discard(str(data["room"]))
+
     async def publish(self, kind: str, **data: Any) -> None:
         await self.app.broker.publish(TOPIC, Event(kind, data=data))
 
@@ -106,6 +118,9 @@ class Moderation:
         data = event.data
         if event.kind == "sanctions":
             self.app.spawn(self.reload_sanctions())
+            return
+        if event.kind == "room_lock":
+            self.apply_room_lock(data)
             return
         if event.kind == "kick":
             from causerie.moderation.enforcement import kick_local

@@ -220,6 +220,15 @@ room_slow_modes = Table(
 
 # --- moderation (docs/moderation.md) -----------------------------------------------------------
 
+# A room locked by a moderator: nobody may send to it until it is unlocked.
+room_locks = Table(
+    "room_locks",
+    metadata,
+    Column("room_id", String(64), primary_key=True),
+    Column("locked_by", Integer, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+)
+
 moderators = Table(
     "moderators",
     metadata,

@@ -179,6 +179,7 @@ function onFrame(frame) {
     case 'typing': return onTyping(frame);
     case 'read': return onRead(frame);
     case 'members': return onMembers(frame);
+    case 'room_lock': return onRoomLock(frame);
     case 'presence': return setPeople(frame.people || []);
     case 'presence_diff': return diffPeople(frame.added, frame.removed);
     case 'ignored': return onIgnored(frame.pseudos || []);
@@ -316,6 +317,14 @@ function onMembers(frame) {
   room.members = frame.count;
   renderRooms();
   if (state.active === roomKey(frame.room)) renderHead();
+}
+
+// A moderator locked or unlocked a room: sends to it are refused (`room_locked`) until it reopens.
+function onRoomLock(frame) {
+  const room = state.rooms.get(frame.room);
+  if (room) room.locked = frame.locked;
+  if (state.active === roomKey(frame.room)) renderHead();
+  toast(serverText(frame.message), 15000);
 }
 
 function onIgnored(pseudos) {

@@ -501,6 +501,7 @@ export function renderHead() {
     const room = state.rooms.get(conv.id);
     if (room) {
       details.append(bandLabel(room.band), ' · ', t('rooms.members', { count: room.members ?? 0 }));
+      if (room.locked) details.append(' · ', h('span', { class: 'room-locked' }, t('rooms.locked')));
     }
     closeBtn.textContent = t('rooms.leave');
     input.setAttribute('placeholder', t('chat.placeholder_room', { name: convName(conv) }));

@@ -446,11 +446,13 @@ function appealForm() {
 }
 
 // The actions form: one select for the action, the fields it needs shown below it.
-const ACTIONS = ['dismiss', 'warn', 'delete_message', 'timeout', 'kick', 'ban', 'sanction', 'slow_mode', 'urgent'];
+const ACTIONS = ['dismiss', 'warn', 'delete_message', 'timeout', 'kick', 'ban', 'sanction', 'slow_mode', 'lock_room',
+  'unlock_room', 'urgent'];
 const FIELDS = {
   warn: ['reason', 'ground'], delete_message: ['room', 'seq', 'reason', 'ground'],
   timeout: ['timeout', 'reason', 'ground'], kick: ['room', 'reason', 'ground'],
   ban: ['scope', 'ban', 'reason', 'ground'], sanction: ['reason', 'ground'], slow_mode: ['room', 'seconds'],
+  lock_room: ['room'], unlock_room: ['room'],
   dismiss: ['reason'], urgent: [],
 };
 
@@ -470,7 +472,7 @@ function field(name, label, control) {
 function actionsForm(c) {
   const person = c.target_kind === 'session';
   const available = ACTIONS.filter((a) => (a === 'urgent' ? c.category === 'threat'
-    : person || ['dismiss', 'slow_mode'].includes(a)));
+    : person || ['dismiss', 'slow_mode', 'lock_room', 'unlock_room'].includes(a)));
   const ref = reportedMessage();
   const form = h('form', { class: 'actions-form', id: 'actions-form', 'aria-labelledby': 'actions-title', novalidate: true },
     h('h3', { id: 'actions-title' }, t('actions.title')),
