@@ -7,7 +7,7 @@ only child-safety moderators see it. A moderator claims a case; no two hold the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from causerie.errors import CauserieError
 from causerie.moderation.audit import record
@@ -88,11 +88,43 @@ async def on_screened(app: Causerie, screened_id: int) -> None:
                          category=item.category or "other", confidence=min(max(confidence, 0.1), 1.0))
 
 
-async def on_signal(app: Causerie, signal_id: int, *, session_id: str, kind: str, score: float = 0.5,
-                    category: str = "other") -> None:
-    """A safety signal (policy/, storage/signals.py) about a session becomes a case item."""
-    await do_add_to_case(app, target_kind="session", target=session_id, kind="signal", ref_id=signal_id,
-                         category=category, confidence=min(max(score, 0.1), 1.0))
+def signal_case(kind: str, data: dict[str, Any]) -> tuple[str, str, float] | None:
+    """What a safety signal becomes in the queue: (target kind, category, confidence), or None when it
+    is no case (docs/moderation.md, "Safety signals"). Targets are sessions, except a join wave: it is
+    about a room, not about the person whose join tipped it."""
+    if kind == "duplicate_blast":
+        return "session", "scam", 0.8
+    if kind == "mass_contact":
+        return "session", "scam", 0.5
+    if kind == "ban_evasion":
+        return "session", "ban_evasion", 0.8
+    if kind == "cross_band_attempt":
+        # an adult reaching for a teen is a child-safety matter; a teen reaching for an adult less so
+        return ("session", "sexual_minor", 0.3) if data.get("band") == "adult" else ("session", "other", 0.3)
+    if kind == "age_band_change":
+        by_device = data.get("via") == "device"
+        if data.get("to") == "teen":  # declared adult, now declares a teen: child safety
+            return "session", "sexual_minor", 0.5 if by_device else 0.2
+        return "session", "other", 0.3 if by_device else 0.1
+    if kind == "join_wave":
+        return "room", "other", 0.5
+    # rate_limited: the limit did its job; adult_device_in_teen_band: the entry was refused, no session
+    return None
+
+
+async def on_signal(app: Causerie, signal_id: int, *, kind: str, session_id: str | None,
+                    data: dict[str, Any]) -> int | None:
+    """A safety signal (policy/, storage/signals.py) becomes an item of the open case about its target
+    (or opens one). Returns the case id, or None when the signal is no case."""
+    mapped = signal_case(kind, data)
+    if mapped is None:
+        return None
+    target_kind, category, confidence = mapped
+    target = str(data.get("room", "")) if target_kind == "room" else session_id
+    if not target:
+        return None
+    return await do_add_to_case(app, target_kind=target_kind, target=target, kind="signal", ref_id=signal_id,
+                                category=category, confidence=confidence)
 
 
 async def access_case(app: Causerie, console: ConsoleSession, case_id: int) -> Case:

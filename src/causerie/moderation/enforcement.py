@@ -84,8 +84,8 @@ async def after_entry(app: Causerie, session_id: str, pseudo: str, device_hash: 
     configuration, or a near-variant of a banned pseudonym from the same network."""
     from sqlalchemy import and_, select
 
+    from causerie.actions.signals import record_signal
     from causerie.moderation.audit import record
-    from causerie.moderation.cases import do_add_to_case
     from causerie.storage.tables import decisions, sessions
 
     reason = evasion
@@ -101,7 +101,7 @@ async def after_entry(app: Causerie, session_id: str, pseudo: str, device_hash: 
             reason = "ban_evasion_pseudo"
     if reason is None:
         return
-    entry = await record(app, actor="system", action="flag_evasion", target=f"session:{session_id}",
-                         data={"reason": reason})
-    await do_add_to_case(app, target_kind="session", target=session_id, kind="signal", ref_id=entry.seq,
-                         category="ban_evasion", confidence=0.8)
+    await record(app, actor="system", action="flag_evasion", target=f"session:{session_id}", data={"reason": reason})
+    # a `ban_evasion` signal, which moderation turns into a case item (moderation.cases.signal_case)
+    await record_signal(app, "ban_evasion", session_id=session_id, device_hash=device_hash,
+                        network_hash=network_hash, data={"reason": reason})

@@ -58,6 +58,10 @@ async def case_view(app: Causerie, console: ConsoleSession, case_id: int) -> dic
             if held is not None:
                 entry.update(text=held.text, action=held.action, status=held.status, room=held.room_id,
                              pm=held.pm_id, labels=held.labels, scores=held.scores)
+        elif item.kind == "signal":
+            signal = await app.signals.get(item.ref_id)
+            if signal is not None:  # what the policy saw: counts and hashes, never message text or IPs
+                entry.update(signal=signal.kind, data=signal.data, session=signal.session_id)
         elif item.kind == "appeal" and case.decision_id is not None:
             appeal = await mod.decisions.appeal_of(case.decision_id)
             decision = await mod.decisions.get(case.decision_id)

@@ -125,9 +125,12 @@ async def check_duplicate(app: Causerie, session: LiveSession, text: str, client
                                          p.dup_window_s)
     if count <= p.dup_max_targets:
         return
-    await app.screened.add(session_id=session.id, room_id=room_id, pm_id=pm_id, recipient_id=recipient_id,
-                           text=text, client_id=client_id, action="hold", category="spam",
-                           labels=["duplicate_blast"], scores={}, open_case=False, now=app.clock.now_ms())
+    from causerie.moderation.cases import on_screened
+
+    held = await app.screened.add(session_id=session.id, room_id=room_id, pm_id=pm_id, recipient_id=recipient_id,
+                                  text=text, client_id=client_id, action="hold", category="spam",
+                                  labels=["duplicate_blast"], scores={}, open_case=False, now=app.clock.now_ms())
+    await on_screened(app, held)  # every held copy is an item of the sender's case, to release or delete
     await record_signal(app, "duplicate_blast", session_id=session.id,
                         data={"targets": count, "window_s": p.dup_window_s, "fingerprint": print_},
                         quiet_key=f"{session.id}:{print_}")

@@ -13,7 +13,7 @@ from causerie.storage.tables import room_slow_modes, safety_signals
 
 KINDS = frozenset({
     "cross_band_attempt", "age_band_change", "adult_device_in_teen_band", "rate_limited", "mass_contact",
-    "duplicate_blast", "join_wave",
+    "duplicate_blast", "join_wave", "ban_evasion",
 })
 
 
@@ -55,6 +55,11 @@ class SignalStore:
                 kind=kind, session_id=session_id, device_hash=device_hash, network_hash=network_hash,
                 data=msgspec.json.encode(data).decode(), created_at=now,
             ).returning(safety_signals.c.id))).scalar_one())
+
+    async def get(self, signal_id: int) -> Signal | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(safety_signals).where(safety_signals.c.id == signal_id))).first()
+        return _signal(row) if row else None
 
     async def list(self, *, kind: str | None = None, session_id: str | None = None, since: int | None = None,
                    limit: int = 1000) -> list[Signal]:

@@ -390,6 +390,17 @@ function itemView(item, index, c) {
     }
     box.append(h('p', {}, t('item.appeal_text'), ' ', h('q', { class: 'quoted' }, item.text || '')));
     if (c.status === 'open' && claimedByMe(c)) box.append(appealForm());
+  } else if (item.kind === 'signal') {
+    box.append(h('h4', { id: `item-${index}` }, t('item.signal', {
+      signal: item.signal ? t(`signal.${item.signal}`) : item.id, category: category(item.category),
+    })));
+    box.append(h('p', {}, t('item.signal_line', {
+      at: formatDate(item.ts), confidence: Math.round((item.confidence || 0) * 100),
+    })));
+    const facts = Object.entries(item.data || {}).filter(([, v]) => v !== null && typeof v !== 'object');
+    if (facts.length) {
+      box.append(h('ul', { class: 'plain signal-data' }, facts.map(([k, v]) => h('li', {}, `${k} : ${v}`))));
+    }
   } else {
     box.append(h('h4', { id: `item-${index}` }, t('item.other', { kind: item.kind, category: category(item.category) })));
   }
