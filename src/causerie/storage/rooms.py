@@ -20,15 +20,24 @@ class RoomStore:
         self.engine = engine
 
     async def seed(self, seeded: list[Room], now: int) -> None:
-        """Create the seeded rooms that do not exist yet; existing rooms keep their history."""
-        async with self.engine.begin() as conn:
-            existing = set((await conn.execute(select(rooms.c.id))).scalars())
-            fresh = [r for r in seeded if r.id not in existing]
-            if fresh:
-                await conn.execute(insert(rooms), [
-                    dict(id=r.id, name_fr=r.name_fr, name_en=r.name_en, band=r.band.value, kind=r.kind.value,
-                         owner=r.owner, last_seq=0, created_at=now) for r in fresh
-                ])
+        """Create the seeded rooms that do not exist yet; existing rooms keep their history.
+
+        Nodes of a cluster start together on a fresh database: when another node inserted some of the
+        same rooms meanwhile, the insert fails as a whole and is tried again with what is left."""
+        for attempt in range(5):
+            try:
+                async with self.engine.begin() as conn:
+                    existing = set((await conn.execute(select(rooms.c.id))).scalars())
+                    fresh = [r for r in seeded if r.id not in existing]
+                    if fresh:
+                        await conn.execute(insert(rooms), [
+                            dict(id=r.id, name_fr=r.name_fr, name_en=r.name_en, band=r.band.value,
+                                 kind=r.kind.value, owner=r.owner, last_seq=0, created_at=now) for r in fresh
+                        ])
+                return
+            except IntegrityError:
+                if attempt == 4:
+                    raise
 
     async def create(self, room: Room, now: int) -> bool:
         try:
