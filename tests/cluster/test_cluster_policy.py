@@ -7,14 +7,18 @@ here comes from 127.0.0.1, so the tests stay well under the per-network limits.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from cluster_helpers import Cluster, Member
+from cluster_helpers import SECRET, Cluster, Member
 
 import services
+from moderation_helpers import PASSWORD, Console
 from policy_helpers import post_session
 
 pytestmark = pytest.mark.service
@@ -119,3 +123,74 @@ async def test_a_blast_through_both_nodes_trips_one_threshold(cluster, members) 
     await spammer.move_to(a.url)
     got = await spammer.request({"type": "send", "room": rooms[0], "text": text, "client_id": "blast-7"}, "ack")
     assert got["code"] == "message_held", got
+
+
+def add_moderator(cluster: Cluster, name: str) -> str:
+    """A moderator account in the cluster's database, made by the real CLI; returns the TOTP secret."""
+    node = cluster.nodes[0]
+    out = subprocess.run([sys.executable, "-m", "causerie", "moderators", "add", name, "--role", "moderator",
+                          "--password-stdin", "--db", node.db_url], input=f"{PASSWORD}\n".encode(),
+                         capture_output=True, timeout=120, env={**os.environ, "CAUSERIE_SECRET": SECRET}, check=True)
+    [secret] = [line.split(": ", 1)[1] for line in out.stdout.decode().splitlines() if line.startswith("TOTP secret")]
+    return secret
+
+
+async def _report_and_claim(console: Console, reporter: Member, target: Member, room: str, seq: int) -> int:
+    async with reporter.http.post(f"{reporter.base_url}/api/reports", json={"category": "threat", "room": room,
+                                                                             "seq": seq},
+                                  headers={"Authorization": f"Bearer {reporter.token}"}) as resp:
+        assert resp.status == 201, await resp.text()
+    status, listed = await console.call("GET", "/api/mod/cases")
+    assert status == 200, listed
+    [case] = [c for c in listed["cases"] if c["target"] == target.session["id"] and c["status"] == "open"
+              and not c["claimed_by"]]
+    status, body = await console.call("POST", f"/api/mod/cases/{case['id']}/claim")
+    assert status == 200, body
+    return int(case["id"])
+
+
+async def test_a_kick_and_a_ban_decided_on_one_node_apply_on_the_node_holding_the_session(cluster, members) -> None:
+    """The moderator works on node 0; the person is held by node 1. The kick takes them out of the
+    room there; the ban ends their session there and refuses their return there (device ban)."""
+    a, b = cluster.nodes
+    console = Console(a.url, "modo_cluster", add_moderator(cluster, "modo_cluster"))
+    try:
+        await console.login()
+        reporter = await enter(members, a.url, "Temoin_1")
+        target = Member(b.url)
+        members.append(target)
+        status, data, _ = await post_session(target, "Menace_1", 30, device="appareil-banni", ip="10.0.0.2")
+        assert status == 201, data
+        target.token, target.session = data["token"], data["session"]
+        await target.connect()
+        for m in (reporter, target):
+            await m.join("amities")
+            await m.join("jeux-video")
+        first = (await target.say("amities", "bonsoir, me revoilà"))["seq"]
+        case = await _report_and_claim(console, reporter, target, "amities", first)
+        status, out = await console.call("POST", f"/api/mod/cases/{case}/actions",
+                                         {"action": "kick", "room": "amities", "reason": "menaces"})
+        assert status == 200, out
+        assert (await target.recv("statement", timeout=15))["action"] == "kick"
+        assert (await target.recv("left", timeout=15))["room"] == "amities"
+        got = await target.request({"type": "send", "room": "amities", "text": "encore", "client_id": "k1"}, "ack")
+        assert got["type"] == "error" and got["code"] == "not_joined", got
+        # The ban: the session held by node 1 ends, and neither the session nor the device comes back there.
+        second = (await target.say("jeux-video", "encore moi ce soir"))["seq"]
+        case = await _report_and_claim(console, reporter, target, "jeux-video", second)
+        status, out = await console.call("POST", f"/api/mod/cases/{case}/actions",
+                                         {"action": "ban", "scope": "device", "reason": "menaces répétées"})
+        assert status == 200, out
+        assert (await target.recv("statement", timeout=15, action="ban"))["category"] == "threat"
+        assert (await target.recv("session_ended", timeout=15))["reason"] == "banned"
+        status, data, _ = await post_session(target, "Menace_2", 30, device="appareil-banni", ip="10.0.0.2")
+        assert status == 403 and data["error"]["code"] == "banned", data
+        target.ws = await target.http.ws_connect(b.url.replace("http", "ws", 1) + "/ws")
+        got = await target.request({"type": "hello", "token": target.token}, "welcome")
+        assert got["type"] == "error" and got["code"] == "token_invalid", got  # the old session stays ended
+        status, data, _ = await post_session(target, "Menace_3", 30, device="appareil-banni", ip="10.0.0.2")
+        assert status == 403 and data["error"]["code"] == "banned", data
+        # Other people and devices are not affected, on either node.
+        assert (await reporter.say("amities", "merci"))["type"] == "ack"
+    finally:
+        await console.close()
