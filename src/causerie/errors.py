@@ -157,6 +157,7 @@ class CauserieError(Exception):
         self.category = category
         self.retry_after = retry_after  # seconds, for limits: sent as `retry_after` (and Retry-After)
         self.params = params if retry_after is None else {"retry_after": retry_after, **params}
+        self.extra: dict[str, Any] = {}  # sent beside `error` in an HTTP answer (e.g. `statements`)
 
     @property
     def status(self) -> int:

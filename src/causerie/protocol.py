@@ -299,6 +299,7 @@ class Statement(ServerFrame, tag="statement"):
     appeal_token: str | None = None  # POST /api/appeals with it, until appeal_until
     appeal_until: int | None = None
     room: str | None = None
+    receipt: str | None = None  # POST /api/statements/receipt with it once shown (else it comes again at entry)
 
 
 class RoomLock(ServerFrame, tag="room_lock"):
@@ -343,6 +344,11 @@ class SessionCreate(msgspec.Struct, forbid_unknown_fields=False):
 class SessionCreated(msgspec.Struct):
     token: str
     session: SessionInfo
+    statements: list[Statement] = []  # statements of reasons that never reached this device before
+
+
+class StatementReceipt(msgspec.Struct, forbid_unknown_fields=False):
+    receipt: str
 
 
 class Commune(msgspec.Struct):

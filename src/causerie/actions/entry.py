@@ -12,12 +12,13 @@ from causerie.checks import check_age, check_gender, check_place, check_pseudo
 from causerie.domain import Person, PmPolicy
 from causerie.errors import CauserieError
 from causerie.hub import DIRECTORY, Connection, LiveSession, session_topic
+from causerie.moderation.decisions import take_statements
 from causerie.moderation.enforcement import after_entry, check_may_enter
 from causerie.policy.bands import check_entry_band, record_band_changes
 from causerie.policy.flood import check_entry_rate
 from causerie.policy.state import SessionOrigin
 from causerie.presence import person_info, person_to_dict
-from causerie.protocol import Conversation, SessionCreate, SessionInfo, Welcome
+from causerie.protocol import Conversation, SessionCreate, SessionInfo, Statement, Welcome
 from causerie.storage.sessions import Origin, SessionRecord
 
 if TYPE_CHECKING:
@@ -40,8 +41,9 @@ def session_info(person: Person, pm_policy: str) -> SessionInfo:
 
 
 async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
-                   device_token: str | None) -> tuple[str, str, SessionInfo]:
-    """Create a session from what the person declared. Returns (token, device token, session)."""
+                   device_token: str | None) -> tuple[str, str, SessionInfo, list[Statement]]:
+    """Create a session from what the person declared. Returns (token, device token, session, the
+    statements of reasons that never reached this device: handed over now)."""
     s = app.settings
     pseudo = check_pseudo(body.pseudo)
     band = check_age(body.age, teen_min=s.teen_min_age, adult_min=s.adult_min_age, max_age=s.max_age)
@@ -52,7 +54,12 @@ async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
     device_hash, network_hash = keyed_hash(app, device_token), keyed_hash(app, origin.ip)
     await check_entry_rate(app, device_hash, network_hash)
     band_verdict = await check_entry_band(app, band, body.age, device_hash, network_hash)
-    evasion = check_may_enter(app, keyed_hash(app, device_token), keyed_hash(app, origin.ip))
+    try:
+        evasion = check_may_enter(app, keyed_hash(app, device_token), keyed_hash(app, origin.ip))
+    except CauserieError as refused:
+        # a banned person still gets the statements of reasons that never reached them, to read and appeal
+        refused.extra["statements"] = await take_statements(app, device_hash)
+        raise
     token = secrets.token_urlsafe(32)
     person = Person(secrets.token_urlsafe(12), pseudo, body.age, gender, band, place)
     policy = PmPolicy.BAND.value
@@ -68,7 +75,7 @@ async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
     app.hub.start_grace(session, s.session_grace_s)
     await app.cluster.claim(person.session_id)
     await app.broker.publish(DIRECTORY, Event("online", data={"person": person_to_dict(person)}))
-    return token, device_token, session_info(person, policy)
+    return token, device_token, session_info(person, policy), await take_statements(app, device_hash)
 
 
 async def access_session_by_token(app: Causerie, token: str) -> SessionRecord:

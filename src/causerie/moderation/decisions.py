@@ -99,6 +99,49 @@ async def _send(app: Causerie, session_id: str | None, frame: msgspec.Struct) ->
         await app.broker.publish(session_topic(session_id), Event("frame", frame=encode(frame)))
 
 
+async def send_statement(app: Causerie, session_id: str | None, device_hash: str | None,
+                         statement: Statement) -> None:
+    """Send a statement of reasons and keep it in the outbox until it is known to have arrived: the
+    client's receipt, an appeal with its token, or its hand-over at the next entry from the same device
+    (so a person who was offline, or whose tab closed, does not lose it)."""
+    receipt = secrets.token_urlsafe(18)
+    stored = msgspec.structs.replace(statement, appeal_token=None, receipt=None)
+    await app.moderation.outbox.add(statement.decision, session_id, device_hash, _sha256(receipt),
+                                    encode(stored).decode(), app.clock.now_ms())
+    await _send(app, session_id, msgspec.structs.replace(statement, receipt=receipt))
+
+
+async def do_statement_received(app: Causerie, receipt: str) -> None:
+    """The client confirms a statement arrived (no session needed: a banned person's has ended)."""
+    if not receipt or len(receipt) > 64 or not await app.moderation.outbox.received(_sha256(receipt),
+                                                                                   app.clock.now_ms()):
+        raise CauserieError("not_found")
+
+
+async def take_statements(app: Causerie, device_hash: str) -> list[Statement]:
+    """The statements never confirmed for this device, handed over now (at entry). Each one still open
+    to appeal gets a fresh appeal token (the outbox never stores tokens; the old one stops working)."""
+    out = []
+    now = app.clock.now_ms()
+    for pending in await app.moderation.outbox.take_pending(device_hash, now):
+        statement = msgspec.json.decode(pending.frame, type=Statement)
+        decision = await app.moderation.decisions.get(pending.decision_id)
+        if decision is not None and not statement.action.startswith("appeal_") and decision.appeal_until \
+                and decision.appeal_until > now and await app.moderation.decisions.appeal_of(decision.id) is None:
+            token = secrets.token_urlsafe(24)
+            await app.moderation.decisions.set_appeal_token(decision.id, _sha256(token))
+            statement = msgspec.structs.replace(statement, appeal_token=token)
+        out.append(statement)
+    if out:
+        await record(app, actor="system", action="statements_handed_over", target=f"device:{device_hash[:16]}",
+                     data={"decisions": [s.decision for s in out]})
+    return out
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
 async def _close(app: Causerie, console: ConsoleSession, case: Case, outcome: str) -> None:
     """Close the case and tell each reporter the outcome."""
     now = app.clock.now_ms()
@@ -215,7 +258,7 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
                           automated=False, message=_message(action, duration, req.room, req.reason),
                           duration_s=duration, expires_at=expires, appeal_token=appeal_token,
                           appeal_until=appeal_until, room=req.room)
-    await _send(app, target.person.session_id, statement)
+    await send_statement(app, target.person.session_id, target.device_hash, statement)
     if sanction_rows:
         await app.moderation.sanctions_changed()
     if action == "kick":
@@ -275,6 +318,7 @@ async def do_appeal(app: Causerie, token: str, text: str) -> AppealCreated:
     now = app.clock.now_ms()
     if decision.appeal_until is None or now > decision.appeal_until:
         raise CauserieError("appeal_expired")
+    await app.moderation.outbox.received_decision(decision.id, now)  # the token arrived, so did the statement
     existing = await app.moderation.decisions.appeal_of(decision.id)
     if existing is not None and existing.outcome is None:
         raise CauserieError("appeal_exists")
@@ -321,7 +365,7 @@ async def _decide_appeal(app: Causerie, console: ConsoleSession, case: Case, req
                                                  decided_at=now)
     await record(app, actor=console.actor, action=f"appeal_{outcome}", target=f"decision:{decision.id}",
                  data={"appeal": appeal.id, "case": case.id})
-    await _send(app, decision.target_session, Statement(
+    await send_statement(app, decision.target_session, decision.device_hash, Statement(
         decision=decision.id, action=f"appeal_{outcome}", category=decision.category,
         ground=_ground(decision.category), automated=False,
         message=_message(f"appeal_{outcome}", None, None, req.reason)))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from causerie.bus import Event
 from causerie.moderation.roles import may_read_queue
 from causerie.storage.cases import CaseStore
-from causerie.storage.decisions import DecisionStore, Sanction
+from causerie.storage.decisions import DecisionStore, Sanction, StatementOutbox
 from causerie.storage.locks import RoomLockStore
 from causerie.storage.moderators import ModeratorStore
 from causerie.storage.reports import ReportStore
@@ -77,6 +77,7 @@ class Moderation:
         self.cases = CaseStore(engine)
         self.decisions = DecisionStore(engine)
         self.locks = RoomLockStore(engine)
+        self.outbox = StatementOutbox(engine)
         self.watchers: set[Watcher] = set()
         self.sanctions: dict[tuple[str, str], list[Sanction]] = {}  # (scope, value) -> active
         self.locked: set[str] = set()  # rooms nobody may send to (a moderator locked them)

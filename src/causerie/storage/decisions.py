@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from causerie.storage.tables import appeals, decisions, sanctions
+from causerie.storage.tables import appeals, decisions, sanctions, statement_outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +116,12 @@ class DecisionStore:
             await conn.execute(update(sanctions).where(and_(sanctions.c.decision_id == decision_id,
                                                             sanctions.c.lifted_at.is_(None))).values(lifted_at=now))
 
+    async def set_appeal_token(self, decision_id: int, token_hash: str) -> None:
+        """A fresh appeal token (the statement is handed over again; the old token stops working)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(update(decisions).where(decisions.c.id == decision_id)
+                               .values(appeal_token_hash=token_hash))
+
     async def add_appeal(self, decision_id: int, text: str, now: int) -> int:
         async with self.engine.begin() as conn:
             return int((await conn.execute(insert(appeals).values(decision_id=decision_id, text=text, created_at=now)
@@ -130,6 +136,57 @@ class DecisionStore:
     async def update_appeal(self, appeal_id: int, **values: object) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(update(appeals).where(appeals.c.id == appeal_id).values(**values))
+
+
+@dataclass(frozen=True, slots=True)
+class PendingStatement:
+    id: int
+    decision_id: int
+    frame: str
+
+
+class StatementOutbox:
+    """Statements of reasons until they are known to have arrived."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def add(self, decision_id: int, session_id: str | None, device_hash: str | None, receipt_hash: str,
+                  frame: str, now: int) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(insert(statement_outbox).values(
+                decision_id=decision_id, session_id=session_id, device_hash=device_hash, receipt_hash=receipt_hash,
+                frame=frame, created_at=now))
+
+    async def received(self, receipt_hash: str, now: int) -> bool:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(statement_outbox).where(and_(
+                statement_outbox.c.receipt_hash == receipt_hash, statement_outbox.c.delivered_at.is_(None)))
+                .values(delivered_at=now))
+        return bool(result.rowcount)
+
+    async def received_decision(self, decision_id: int, now: int) -> None:
+        """Someone used the decision's appeal token: its statement arrived."""
+        async with self.engine.begin() as conn:
+            await conn.execute(update(statement_outbox).where(and_(
+                statement_outbox.c.decision_id == decision_id, statement_outbox.c.delivered_at.is_(None)))
+                .values(delivered_at=now))
+
+    async def take_pending(self, device_hash: str, now: int, limit: int = 20) -> list[PendingStatement]:
+        """The undelivered statements for a device, oldest first, marked delivered (they are being handed
+        over now). A conditional update per row, so two entries at once never both get one."""
+        query = (select(statement_outbox.c.id, statement_outbox.c.decision_id, statement_outbox.c.frame)
+                 .where(and_(statement_outbox.c.device_hash == device_hash, statement_outbox.c.delivered_at.is_(None)))
+                 .order_by(statement_outbox.c.id).limit(limit))
+        out = []
+        async with self.engine.begin() as conn:
+            for row in (await conn.execute(query)).all():
+                result = await conn.execute(update(statement_outbox).where(and_(
+                    statement_outbox.c.id == row[0], statement_outbox.c.delivered_at.is_(None)))
+                    .values(delivered_at=now))
+                if result.rowcount:
+                    out.append(PendingStatement(row[0], row[1], row[2]))
+        return out
 
 
 async def delete_room_message(engine: AsyncEngine, room_id: str, seq: int) -> bool:

@@ -376,3 +376,20 @@ appeals = Table(
     Column("created_at", BigInteger, nullable=False),
     Column("decided_at", BigInteger, nullable=True),
 )
+
+# Every statement of reasons sent to a person, until their client confirms it arrived (a receipt) or it
+# is handed over at their next entry from the same device (docs/moderation.md). The appeal token is
+# never stored here: a fresh one is issued when an undelivered statement is handed over.
+statement_outbox = Table(
+    "statement_outbox",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("decision_id", BigInteger, ForeignKey("decisions.id"), nullable=False),
+    Column("session_id", String(32), nullable=True),
+    Column("device_hash", String(64), nullable=True),
+    Column("receipt_hash", String(64), nullable=False, unique=True),
+    Column("frame", Text, nullable=False),  # the statement frame as JSON, without its appeal token
+    Column("created_at", BigInteger, nullable=False),
+    Column("delivered_at", BigInteger, nullable=True),
+    Index("ix_statement_outbox_device", "device_hash", "delivered_at"),
+)

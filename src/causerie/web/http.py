@@ -84,9 +84,9 @@ async def create_session(request: web.Request) -> web.Response:
         raise CauserieError("bad_frame", detail=str(exc)) from None
     except msgspec.DecodeError:
         raise CauserieError("bad_json") from None
-    token, device, info = await do_enter(app, body, origin_of(request, app.settings.trust_forwarded),
-                                         request.cookies.get(DEVICE_COOKIE))
-    response = json_response(SessionCreated(token=token, session=info), status=201)
+    token, device, info, statements = await do_enter(app, body, origin_of(request, app.settings.trust_forwarded),
+                                                     request.cookies.get(DEVICE_COOKIE))
+    response = json_response(SessionCreated(token=token, session=info, statements=statements), status=201)
     response.set_cookie(DEVICE_COOKIE, device, max_age=ONE_YEAR, httponly=True, samesite="Lax",
                         secure=app.settings.cookie_secure, path="/")
     return response

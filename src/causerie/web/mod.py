@@ -19,12 +19,12 @@ from causerie.app import Causerie
 from causerie.errors import CauserieError
 from causerie.moderation.accounts import ConsoleSession, access_console, do_login, do_logout
 from causerie.moderation.cases import do_claim, do_unclaim
-from causerie.moderation.decisions import ActionRequest, do_act, do_appeal, do_appeal_status
+from causerie.moderation.decisions import ActionRequest, do_act, do_appeal, do_appeal_status, do_statement_received
 from causerie.moderation.reports import do_report, do_set_trusted_flagger
 from causerie.moderation.roles import ADMIN, readable_queues, require
 from causerie.moderation.service import Watcher
 from causerie.moderation.views import bundle_view, case_view, legal_view, queue_view
-from causerie.protocol import AppealCreate, ReportCreate
+from causerie.protocol import AppealCreate, ReportCreate, StatementReceipt
 from causerie.web.keys import APP
 
 COOKIE = "causerie_mod"
@@ -80,6 +80,13 @@ async def create_appeal(request: web.Request) -> web.Response:
 @routes.get("/api/appeals/{token}")
 async def appeal_status(request: web.Request) -> web.Response:
     return _json(await do_appeal_status(request.app[APP], request.match_info["token"]))
+
+
+@routes.post("/api/statements/receipt")
+async def statement_receipt(request: web.Request) -> web.Response:
+    body = await _body(request, StatementReceipt)
+    await do_statement_received(request.app[APP], body.receipt)
+    return web.Response(status=204)
 
 
 # --- console ------------------------------------------------------------------------------------

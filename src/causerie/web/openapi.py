@@ -22,6 +22,7 @@ from causerie.protocol import (
     RoomList,
     SessionCreate,
     SessionCreated,
+    StatementReceipt,
 )
 
 REF = "#/components/schemas/{name}"
@@ -48,7 +49,7 @@ CURSOR = [
 def openapi_document() -> dict[str, Any]:
     _, components = msgspec.json.schema_components(
         [SessionCreate, SessionCreated, CommuneList, RoomList, RoomHistory, PmHistory, Health, ErrorResponse,
-         ReportCreate, ReportCreated, AppealCreate, AppealCreated, AppealStatus],
+         ReportCreate, ReportCreated, AppealCreate, AppealCreated, AppealStatus, StatementReceipt],
         ref_template=REF,
     )
     paths: dict[str, Any] = {
@@ -138,6 +139,8 @@ def _moderation_paths() -> dict[str, Any]:
                                      errors=(404, 409, 410, 422))},
         "/api/appeals/{token}": {"get": _op("Where an appeal stands", "appealStatus", security=None,
                                             params=("token",), ok_schema="AppealStatus", errors=(404,))},
+        "/api/statements/receipt": {"post": _op("A statement of reasons arrived (its receipt)", "statementReceipt",
+                                                security=None, body="StatementReceipt", ok="204", errors=(404, 422))},
         "/api/mod/login": {"post": _op("Console login: password and TOTP", "modLogin", security=None, body="object",
                                        errors=(401, 422))},
         "/api/mod/logout": {"post": _op("End the console session", "modLogout", ok="204")},

@@ -34,7 +34,7 @@ def _error(error: CauserieError) -> web.Response:
     body: dict[str, object] = {"code": error.code, "message": error.message()}
     if error.retry_after is not None:
         body["retry_after"] = error.retry_after
-    response = http.json_response({"error": body}, status=error.status)
+    response = http.json_response({"error": body, **error.extra}, status=error.status)
     if error.retry_after is not None:
         response.headers["Retry-After"] = str(error.retry_after)
     return response

@@ -1,11 +1,12 @@
 // HTTP API of the server (same origin only).
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, data = null) {
     super(code);
     this.status = status;
     this.code = code;
     this.serverMessage = message; // {fr, en} or null
+    this.data = data; // the whole answer (e.g. `statements` beside a `banned` refusal)
   }
 }
 
@@ -30,7 +31,7 @@ async function request(method, path, { token, body, signal } = {}) {
   }
   if (!res.ok) {
     const error = data && data.error;
-    throw new ApiError(res.status, error?.code || `http_${res.status}`, error?.message || null);
+    throw new ApiError(res.status, error?.code || `http_${res.status}`, error?.message || null, data);
   }
   return data;
 }
@@ -47,6 +48,7 @@ export const api = {
   report: (token, body) => request('POST', '/api/reports', { token, body }),
   appeal: (appealToken, text) => request('POST', '/api/appeals', { body: { token: appealToken, text } }),
   appealStatus: (appealToken) => request('GET', `/api/appeals/${encodeURIComponent(appealToken)}`),
+  statementReceipt: (receipt) => request('POST', '/api/statements/receipt', { body: { receipt } }),
 };
 
 function historyPath(base, before, limit) {

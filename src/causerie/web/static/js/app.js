@@ -87,6 +87,8 @@ function entered(created) {
   state.session = created.session;
   try { sessionStorage.setItem(TOKEN_KEY, created.token); } catch { /* private mode */ }
   startMain();
+  // statements of reasons that never reached this device (offline, or the tab closed) come with the entry
+  for (const statement of created.statements || []) onStatement(statement);
 }
 
 function startMain() {

@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { $, clear, h } from './dom.js';
 import { serverText, t } from './i18n.js';
+import { onStatement } from './moderation.js';
 
 let lookupAbort = null;
 let lookupTimer = null;
@@ -54,6 +55,8 @@ export function initEntry({ onEntered }) {
       const created = await api.createSession(body);
       onEntered(created);
     } catch (err) {
+      // a refused entry (a ban) may bring the statements of reasons that never reached this device
+      for (const statement of err.data?.statements || []) onStatement(statement);
       const field = err.code ? fieldOf(err.code) : null;
       showError(field, err.serverMessage ? { server: err.serverMessage } : { local: 'entry.network_error' });
       focusFirstError();

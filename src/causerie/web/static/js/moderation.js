@@ -41,6 +41,56 @@ export function initModeration(context) {
   });
   $('#appeal-check').addEventListener('click', checkAppeal);
   $('#statement-close').addEventListener('click', () => $('#statement-dialog').close());
+  $('#last-statement-open').addEventListener('click', () => {
+    const kept = keptStatements();
+    if (kept.length) showStatement(kept[kept.length - 1]);
+  });
+  renderLastStatement();
+}
+
+// --- statements kept in localStorage ------------------------------------------------------------
+// A statement (with its appeal token) is kept on this device for as long as it can be appealed, so that
+// "Where is my appeal?" still works after a reload or a closed tab.
+const KEPT_KEY = 'causerie.statements';
+const KEPT_MAX = 10;
+
+function keptStatements() {
+  try {
+    const list = JSON.parse(localStorage.getItem(KEPT_KEY) || '[]');
+    const now = Date.now();
+    return Array.isArray(list) ? list.filter((s) => s && s.decision && (s.appeal_until || 0) > now) : [];
+  } catch {
+    return [];
+  }
+}
+
+function keepStatement(frame) {
+  const kept = keptStatements();
+  const earlier = kept.find((s) => s.decision === frame.decision && s.appeal_token);
+  let entry = { ...frame, receipt: undefined };
+  if (frame.action.startsWith('appeal_')) {
+    // the outcome of an appeal: keep it with the decision's token and deadline
+    if (!earlier) return;
+    entry = { ...earlier, outcome: frame };
+  } else if (!frame.appeal_token) {
+    return;
+  } else if (earlier && earlier.appealed) {
+    entry.appealed = true;
+  }
+  const rest = kept.filter((s) => s.decision !== frame.decision);
+  rest.push(entry);
+  try { localStorage.setItem(KEPT_KEY, JSON.stringify(rest.slice(-KEPT_MAX))); } catch { /* private mode */ }
+  renderLastStatement();
+}
+
+function markAppealed(decision) {
+  const kept = keptStatements();
+  for (const s of kept) if (s.decision === decision) s.appealed = true;
+  try { localStorage.setItem(KEPT_KEY, JSON.stringify(kept)); } catch { /* private mode */ }
+}
+
+function renderLastStatement() {
+  $('#last-statement').hidden = keptStatements().length === 0;
 }
 
 // --- reports ----------------------------------------------------------------------------------
@@ -122,8 +172,14 @@ export function onReportOutcome(frame) {
 // --- statements of reasons and appeals ---------------------------------------------------------
 
 export function onStatement(frame) {
+  if (frame.receipt) api.statementReceipt(frame.receipt).catch(() => { /* it comes again at the next entry */ });
+  keepStatement(frame);
+  showStatement(frame);
+}
+
+function showStatement(frame) {
   statement = frame;
-  appealSent = null;
+  appealSent = frame.appealed ? {} : null;
   renderStatement();
   const dialog = $('#statement-dialog');
   if (!dialog.open) dialog.showModal();
@@ -159,7 +215,7 @@ function renderStatement() {
   $('#appeal-form').hidden = !canAppeal || !!appealSent;
   $('#appeal-check').hidden = !canAppeal || !appealSent;
   $('#appeal-error').hidden = true;
-  $('#appeal-result').textContent = appealSent ? serverText(appealSent) : '';
+  $('#appeal-result').textContent = appealSent && appealSent.fr ? serverText(appealSent) : '';
 }
 
 async function submitAppeal() {
@@ -175,6 +231,7 @@ async function submitAppeal() {
   try {
     const created = await api.appeal(statement.appeal_token, text);
     appealSent = created.message;
+    markAppealed(statement.decision);
     renderStatement();
     $('#appeal-check').focus();
   } catch (err) {
