@@ -1,7 +1,18 @@
-"""Disconnect and resume: exactly the missed messages, no gap, no duplicate; beyond the cap, paging."""
+"""Disconnect and resume: exactly the missed messages, no gap, no duplicate; beyond the cap, paging; live
+messages racing the resume's database read; a node loading who is online while people come."""
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from aiohttp import web
+
+import services
+from causerie.app import Causerie
+from causerie.config import Settings
+from causerie.policy.config import PolicySettings
+from causerie.web.server import create_app
 from chat_client import ChatClient, start_server
 
 
@@ -87,3 +98,101 @@ async def test_a_new_connection_replaces_the_old_one(new_client, server) -> None
         assert old_ws is not None
     finally:
         await second.close()
+
+
+async def _until(predicate, what: str, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.02)
+
+
+async def test_messages_arriving_during_a_resume_come_after_the_backlog_once(server, new_client) -> None:
+    """A message stored just before the resume's database read (its live event arrives while the
+    backlog is being read) and one stored just after it: the client gets the welcome, then the backlog
+    including the first, then the second; each once, in order."""
+    core = server.core
+    a = await new_client("Alice_1")
+    b = await new_client("Bruno_1")
+    await a.join("general")
+    await b.join("general")
+    for i in range(3):
+        await a.say("general", f"avant {i}")
+    for _ in range(3):
+        await b.recv("message", room="general")
+    await b.drop()
+    await a.say("general", "pendant")  # seq 4: missed, plainly in the backlog
+
+    def held(seq: int) -> bool:
+        session = core.hub.local.get(b.session["id"])
+        conn = session.conn if session is not None else None
+        return any(key == "room:general" and s == seq for key, s, _ in getattr(conn, "held", None) or ())
+
+    real_after = core.messages.after
+    raced: list[int] = []
+
+    async def after_with_traffic(room_id: str, after: int, cap: int):  # type: ignore[no-untyped-def]
+        if room_id == "general" and not raced:
+            raced.append((await a.say("general", "juste avant la lecture"))["seq"])  # 5: in the backlog too
+            await _until(lambda: held(raced[0]), "the live copy of 5 reaching the resuming connection")
+            found = await real_after(room_id, after, cap)
+            raced.append((await a.say("general", "juste après la lecture"))["seq"])  # 6: only live
+            await _until(lambda: held(raced[1]), "the live copy of 6 reaching the resuming connection")
+            return found
+        return await real_after(room_id, after, cap)
+
+    core.messages.after = after_with_traffic  # type: ignore[method-assign]
+    try:
+        b.ws = await b.http.ws_connect(b.base_url.replace("http", "ws", 1) + "/ws")
+        await b.send({"type": "hello", "token": b.token, "resume": {"rooms": {"general": 3}}})
+        frames = [await b._read_one(10) for _ in range(4)]
+    finally:
+        core.messages.after = real_after  # type: ignore[method-assign]
+    assert raced == [5, 6]
+    assert frames[0]["type"] == "welcome"
+    assert [(f["type"], f["seq"]) for f in frames[1:]] == [("message", 4), ("message", 5), ("message", 6)]
+    await b.nothing("message", room="general", wait=1.0)
+    assert (await a.say("general", "ensuite"))["seq"] == 7
+    assert (await b.recv("message", room="general"))["seq"] == 7
+
+
+@pytest.mark.service
+async def test_a_node_starting_misses_no_presence_change_made_while_it_loads(tmp_path) -> None:
+    """Two nodes on PostgreSQL and Redis. Someone enters on the first just after the starting node read
+    who is online, before it would have subscribed: it learns of them from the event, held until its
+    load is done."""
+    services.require_services()
+    with services.service_lock(exclusive=False):
+        name, prefix = services.create_database(), services.redis_prefix()
+        settings = Settings(host="127.0.0.1", port=0, db_url=services.pg_url(name),
+                            broker_url=f"{services.REDIS_URL}?prefix={prefix}",
+                            policy=PolicySettings(limits=False, network_age_rule=False))
+        try:
+            await _second_node_starts(settings)
+        finally:
+            services.drop_database(name)
+            services.drop_redis_prefix(prefix)
+
+
+async def _second_node_starts(settings: Settings) -> None:
+    first, first_runner = await start_server(settings)
+    core = Causerie(settings)
+    real_live = core.sessions.live
+    newcomer = ChatClient(first.url)
+
+    async def live_then_entry():  # type: ignore[no-untyped-def]
+        found = await real_live()
+        await newcomer.enter("Tardif_1")  # committed and published after the read
+        return found
+
+    core.sessions.live = live_then_entry  # type: ignore[method-assign]
+    runner = web.AppRunner(create_app(core), access_log=None)
+    try:
+        await runner.setup()
+        await _until(lambda: newcomer.session.get("id") in core.directory.people, "the newcomer in the directory")
+        assert core.directory.people[newcomer.session["id"]].pseudo == "Tardif_1"
+    finally:
+        await newcomer.close()
+        await runner.cleanup()
+        await first_runner.cleanup()

@@ -77,14 +77,9 @@ class Causerie:
         await database.upgrade(self.engine)
         await self.rooms.seed(seeded_rooms(), self.clock.now_ms())
         self._rooms = {r.id: r for r in await self.rooms.all()}
-        for record in await self.sessions.live():
-            self.directory.add(record.person)
-        for room, members in (await self.rooms.members()).items():
-            for sid in members:
-                self.directory.join(room, sid)
         await self.broker.start()
         await self.policy.start()
-        await self.hub.start()
+        await self.hub.start(load=self._load_directory)  # subscribed to `directory` first
         await self.moderation.start()
         self.hub.on_grace_expired = self._end_after_grace
         await self.cluster.start()
@@ -94,6 +89,13 @@ class Causerie:
             from causerie.actions.entry import adopt_orphans
 
             await adopt_orphans(self)
+
+    async def _load_directory(self) -> None:
+        for record in await self.sessions.live():
+            self.directory.add(record.person)
+        for room, members in (await self.rooms.members()).items():
+            for sid in members:
+                self.directory.join(room, sid)
 
     async def close(self) -> None:
         for task in list(self._tasks):

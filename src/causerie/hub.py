@@ -36,10 +36,15 @@ def session_topic(session_id: str) -> str:
 
 class Connection(Protocol):
     def send_raw(self, frame: bytes) -> None:
-        """Send one JSON frame."""
+        """Send one JSON frame (pushed by the hub: held while the connection is being resumed)."""
 
     def send_wire(self, wire: bytes) -> None:
         """Send a WebSocket frame already built by `wsframe.text_frame`."""
+
+    def send_seq(self, key: str, seq: int, wire: bytes, frame: bytes) -> None:
+        """Send a message of a room (`room:<id>`) or a conversation (`pm:<id>`) with its sequence
+        number: while the connection is being resumed it waits, and is dropped if the resume backlog
+        already carried it (`web/connection.py`)."""
 
     def close_soon(self, code: int) -> None: ...
 
@@ -67,6 +72,10 @@ class LiveSession:
         if self.conn is not None:
             self.conn.send_raw(frame)
 
+    def send_seq(self, key: str, seq: int, frame: bytes) -> None:
+        if self.conn is not None:
+            self.conn.send_seq(key, seq, text_frame(frame), frame)
+
 
 class Hub:
     def __init__(self, broker: Broker, directory: Directory) -> None:
@@ -82,9 +91,27 @@ class Hub:
         self._dirty_rooms: dict[str, Band] = {}
         self._added: dict[str, Person] = {}
         self._removed: dict[str, Person] = {}
+        self._directory_backlog: list[Event] | None = None
 
-    async def start(self) -> None:
+    async def start(self, load: Callable[[], Awaitable[None]] | None = None) -> None:
+        """Subscribe to `directory`, then load who is online (`load`), so no change falls in between."""
+        self._directory_backlog = []
         await self.broker.subscribe(DIRECTORY, self._on_directory)
+        await self.load_directory(load)
+
+    async def load_directory(self, load: Callable[[], Awaitable[None]] | None) -> None:
+        """Run `load` (who is online and in which room, from the database) while holding back the
+        `directory` events that arrive meanwhile, then apply them in order: a change committed while
+        the database was being read is neither lost nor undone by the read's older answer."""
+        if self._directory_backlog is None:
+            self._directory_backlog = []
+        try:
+            if load is not None:
+                await load()
+        finally:
+            backlog, self._directory_backlog = self._directory_backlog, None
+            for event in backlog:
+                self._on_directory(DIRECTORY, event)
 
     # --- local sessions -----------------------------------------------------------------------
 
@@ -152,10 +179,14 @@ class Hub:
         if not members:
             return
         wire, sender = text_frame(event.frame), event.sender
+        seq = event.data.get("seq") if event.data else None
         for session in members.values():
             conn = session.conn
             if conn is not None and sender not in session.ignored:
-                conn.send_wire(wire)
+                if seq is None:
+                    conn.send_raw(event.frame)
+                else:
+                    conn.send_seq(topic, int(seq), wire, event.frame)
 
     def _on_session(self, topic: str, event: Event) -> None:
         session = self.local.get(topic[8:])
@@ -184,10 +215,18 @@ class Hub:
             session.ignored = set(event.data.get("ids", ()))
 
     def _to_session(self, session: LiveSession, event: Event) -> None:
-        if event.sender not in session.ignored:
+        if event.sender in session.ignored:
+            return
+        seq = event.data.get("seq") if event.data else None
+        if seq is not None and "pm" in event.data:
+            session.send_seq(f"pm:{event.data['pm']}", int(seq), event.frame)
+        else:
             session.send(event.frame)
 
     def _on_directory(self, _topic: str, event: Event) -> None:
+        if self._directory_backlog is not None:
+            self._directory_backlog.append(event)
+            return
         kind, data = event.kind, event.data
         if kind == "online":
             person = person_from_dict(data["person"])

@@ -162,14 +162,18 @@ async def do_read(app: Causerie, session: LiveSession, pm_id: int, seq: int) -> 
                              Event("frame", frame=frame, sender=session.id))
 
 
-async def do_resume(app: Causerie, session: LiveSession, resume: Resume) -> list[bytes]:
-    """The frames a reconnecting client missed: after its last seq, per room and conversation."""
+async def do_resume(app: Causerie, session: LiveSession, resume: Resume) -> tuple[list[bytes], dict[str, int]]:
+    """The frames a reconnecting client missed: after its last seq, per room and conversation; and for
+    each `room:<id>` and `pm:<id>` the highest seq the client has once they are sent (live messages
+    held meanwhile are sent after them, except those at or below it: `WsConnection.release`)."""
     cap = app.settings.resume_cap
     frames: list[bytes] = []
+    sent: dict[str, int] = {}
     for room_id, last in resume.rooms.items():
         if room_id not in session.rooms:
             continue
         missed, truncated = await app.messages.after(room_id, max(last, 0), cap)
+        sent[f"room:{room_id}"] = max([last, *(m.seq for m in missed)])
         if truncated:
             frames.append(encode(Truncated(room=room_id, before=missed[0].seq)))
         frames.extend(encode(message_out(m)) for m in missed
@@ -181,12 +185,13 @@ async def do_resume(app: Causerie, session: LiveSession, resume: Resume) -> list
         if conv is None or session.id not in (conv.a, conv.b):
             continue
         missed_pms, truncated = await app.pms.after(conv.id, max(last, 0), cap)
+        sent[f"pm:{conv.id}"] = max([last, *(m.seq for m in missed_pms)])
         if truncated:
             frames.append(encode(Truncated(pm=conv.id, before=missed_pms[0].seq)))
         names = await _pseudos(app, conv)
         frames.extend(encode(pm_out(m, names[m.session_id], names[conv.peer_of(m.session_id)]))
                       for m in missed_pms)
-    return frames
+    return frames, sent
 
 
 async def _pseudos(app: Causerie, conv: ConversationRecord) -> dict[str, str]:

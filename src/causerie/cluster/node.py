@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from causerie.bus.base import Event
 from causerie.bus.redis import RedisBroker
+from causerie.domain import Person
 from causerie.protocol import SessionEnded, encode
 from causerie.storage.tables import sessions
 
@@ -241,18 +242,24 @@ class ClusterNode:
             await self._heartbeat()
         except (RedisError, OSError):
             pass  # the heartbeat loop will register them
-        live = {r.person.session_id: r.person for r in await app.sessions.live()}
-        members = await app.rooms.members()
-        directory = app.directory
-        for sid in [sid for sid in directory.people if sid not in live]:
-            directory.remove(sid)
-        for person in live.values():
-            directory.add(person)
-        for room in list(directory.room_members):
-            directory.room_members[room] = set()
-        for room, sids in members.items():
-            for sid in sids:
-                directory.join(room, sid)
+        live: dict[str, Person] = {}
+
+        async def reload() -> None:
+            live.update({r.person.session_id: r.person for r in await app.sessions.live()})
+            members = await app.rooms.members()
+            directory = app.directory
+            for sid in [sid for sid in directory.people if sid not in live]:
+                directory.remove(sid)
+            for person in live.values():
+                directory.add(person)
+            for room in list(directory.room_members):
+                directory.room_members[room] = set()
+            for room, sids in members.items():
+                for sid in sids:
+                    directory.join(room, sid)
+
+        # `directory` events arriving during the reload are applied after it, not undone by it.
+        await app.hub.load_directory(reload)
         policy = getattr(app, "policy", None)
         if policy is not None and hasattr(app, "signals"):
             policy.slow = {m.room_id: m for m in await app.signals.slow_modes()}

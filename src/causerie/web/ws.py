@@ -111,11 +111,17 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 if session is None:
                     if not isinstance(frame, Hello):
                         raise CauserieError("not_authenticated")
-                    session, welcome = await do_attach(app, frame.token, conn)
-                    conn.send(welcome)
-                    if frame.resume is not None:
-                        for missed in await do_resume(app, session, frame.resume):
-                            conn.send_raw(missed)
+                    conn.hold()  # live frames wait for the welcome and the resume backlog
+                    sent: dict[str, int] = {}
+                    try:
+                        session, welcome = await do_attach(app, frame.token, conn)
+                        conn.send(welcome)
+                        if frame.resume is not None:
+                            missed, sent = await do_resume(app, session, frame.resume)
+                            for item in missed:
+                                conn.send_reply(item)
+                    finally:
+                        conn.release(sent)  # then the held ones, without what the backlog carried
                     continue
                 reply = await HANDLERS[type(frame)](app, session, frame)
                 if reply is not None:
