@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from causerie.errors import REASONS, CauserieError
 from causerie.hub import LiveSession
 from causerie.moderation.cases import on_screened
+from causerie.moderation.decisions import do_automated_block
 from causerie.protocol import Name, Notice
 from causerie.screening import ScreenContext, Verdict
 
@@ -53,6 +54,8 @@ async def screen_outgoing(app: Causerie, session: LiveSession, text: str, client
     await on_screened(app, screened_id)
     reason = verdict.reason or REASONS["not_sent"]
     if verdict.action == "block":
+        # an automated decision: a statement of reasons the sender can appeal before a moderator
+        await do_automated_block(app, session.id, screened_id, verdict.category, reason, room_id)
         raise CauserieError("message_blocked", category=verdict.category, **reason)
     if verdict.action == "hold":
         raise CauserieError("message_held", category=verdict.category, **reason)

@@ -299,6 +299,42 @@ async def _urgent(app: Causerie, console: ConsoleSession, case: Case) -> dict[st
     return {"urgent": True, "bundle": f"/api/mod/cases/{case.id}/bundle"}
 
 
+# --- automated decisions ------------------------------------------------------------------------
+
+
+async def do_automated_block(app: Causerie, session_id: str, screened_id: int, category: str | None,
+                             reason: dict[str, str], room_id: str | None) -> int:
+    """The screening engine blocked a message: an automated decision, with a statement of reasons
+    (`automated`: true) whose appeal token lets the sender contest it before a moderator (an automated
+    decision is never confirmed by automation alone). Returns the decision id."""
+    origin = await app.policy.origin(session_id)
+    category = category or "other"
+    now = app.clock.now_ms()
+    appeal_token = secrets.token_urlsafe(24)
+    appeal_until = now + app.moderation.config.appeal_days * DAY_MS
+    decision_id = await app.moderation.decisions.add(
+        [], case_id=None, moderator_id=None, action="block", target_session=session_id,
+        device_hash=origin.device_hash, network_hash=origin.network_hash, room_id=room_id, category=category,
+        reason="", duration_s=None, expires_at=None, appeal_token_hash=_sha256(appeal_token),
+        appeal_until=appeal_until, created_at=now)
+    await record(app, actor="screening", action="automated_block", target=f"decision:{decision_id}",
+                 data={"screened": screened_id, "session": session_id, "category": category})
+    message = Name(fr=f"Votre message n'a pas été envoyé. {reason['fr']}",
+                   en=f"Your message was not sent. {reason['en']}")
+    await send_statement(app, session_id, origin.device_hash, Statement(
+        decision=decision_id, action="block", category=category, ground=_ground(category), automated=True,
+        message=message, appeal_token=appeal_token, appeal_until=appeal_until, room=room_id))
+    return decision_id
+
+
+async def _blocked_message(app: Causerie, decision_id: int) -> int | None:
+    """The screened message an automated block is about (its audit entry names it)."""
+    for entry in await app.audit.entries(target=f"decision:{decision_id}"):
+        if entry.action == "automated_block":
+            return int(msgspec.json.decode(entry.data)["screened"])
+    return None
+
+
 # --- appeals ----------------------------------------------------------------------------------
 
 
@@ -329,6 +365,11 @@ async def do_appeal(app: Causerie, token: str, text: str) -> AppealCreated:
         role=role, priority=float(severity(decision.category)), urgent=False,
         excluded_moderator=decision.moderator_id, decision_id=decision.id, created_at=now, updated_at=now)
     await app.moderation.cases.add_item(case_id, "appeal", appeal_id, decision.category, 1.0, None, False, now)
+    if decision.moderator_id is None:  # an automated block: the moderator sees the message it stopped
+        blocked = await _blocked_message(app, decision.id)
+        if blocked is not None:
+            await app.moderation.cases.add_item(case_id, "screened", blocked, decision.category, 1.0, None, False,
+                                                now)
     await app.moderation.decisions.update_appeal(appeal_id, case_id=case_id)
     await record(app, actor=f"session:{decision.target_session}", action="appeal", target=f"decision:{decision.id}",
                  data={"appeal": appeal_id, "case": case_id})

@@ -73,9 +73,16 @@ function renderMe() {
     ' · ', place(s), ' · ', bandLabel(s.band));
 }
 
-function toast(text, ms = 6000) {
+// action: optional {label, onClick}, a button in the toast (e.g. to contest an automated decision)
+function toast(text, ms = 6000, action = null) {
   const box = $('#toasts');
   const item = h('p', { class: 'toast' }, text);
+  if (action) {
+    item.append(' ', h('button', { type: 'button', class: 'btn-small toast-action', onclick: () => {
+      item.remove();
+      action.onClick();
+    } }, action.label));
+  }
   box.append(item);
   setTimeout(() => item.remove(), ms);
 }

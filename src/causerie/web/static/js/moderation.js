@@ -174,6 +174,12 @@ export function onReportOutcome(frame) {
 export function onStatement(frame) {
   if (frame.receipt) api.statementReceipt(frame.receipt).catch(() => { /* it comes again at the next entry */ });
   keepStatement(frame);
+  if (frame.automated && frame.action === 'block') {
+    // a message blocked by screening: the refusal is already shown on the message; the statement waits
+    // behind a button instead of interrupting the conversation with a dialog
+    ctx.toast(serverText(frame.message), 30000, { label: t('statement.contest'), onClick: () => showStatement(frame) });
+    return;
+  }
   showStatement(frame);
 }
 
@@ -191,7 +197,7 @@ function formatDate(ms) {
 }
 
 function durationText(s) {
-  if (s.action === 'warn' || s.action === 'delete_message' || s.action === 'kick'
+  if (s.action === 'warn' || s.action === 'delete_message' || s.action === 'kick' || s.action === 'block'
     || s.action.startsWith('appeal_')) return null;
   if (s.duration_s == null) return t('statement.for_good');
   return t('statement.until', { date: formatDate(s.expires_at ?? Date.now() + s.duration_s * 1000) });
