@@ -72,7 +72,7 @@ async def test_lock_refuses_sends_tells_members_and_survives_a_restart(settings:
         made.append(c)
         assert await c.error({"type": "send", "room": "general", "text": "re", "client_id": "l3"}) == "room_locked"
         console = await add_console(srv, "modo2", "moderator")
-        [case] = (await console.call("GET", "/api/mod/cases"))[1]["cases"]
+        [case] = [c for c in (await console.call("GET", "/api/mod/cases"))[1]["cases"] if c["target_kind"] == "room"]
         await console.call("POST", f"/api/mod/cases/{case['id']}/claim")
         status, out = await console.call("POST", f"/api/mod/cases/{case['id']}/actions", {"action": "unlock_room"})
         assert status == 200 and out == {"room": "general", "locked": False, "changed": True}
