@@ -9,6 +9,7 @@ These tests run their own server (own database, so moderators can be created wit
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -252,3 +253,35 @@ def test_report_ban_statement_appeal_and_held_message(browser, people, pseudo, m
     mod2.click("#lang-toggle")
     expect(mod2.locator("#queue-title")).to_have_text("Queue")
     assert violations(mod2) == [], "console in English"
+
+
+def test_admin_verifies_the_audit_log_and_the_legal_officer_looks_up_a_session(browser, people, pseudo,
+                                                                               mod_server) -> None:
+    import sqlite3
+
+    alix = mod_server.add_moderator("alix", "admin")
+    lea = mod_server.add_moderator("lea", "legal")
+    name = pseudo("Ident")
+    people.person(name)
+    with sqlite3.connect(mod_server.db.split(":///", 1)[1]) as db:
+        [(session_id,)] = db.execute("SELECT id FROM sessions WHERE pseudo = ?", (name,)).fetchall()
+
+    admin = console_login(browser, mod_server, "alix", alix)
+    expect(admin.locator("#legal-tool")).to_be_hidden()
+    admin.get_by_role("button", name="Vérifier le journal").click()
+    expect(admin.locator("#audit-result")).to_contain_text("Journal intact")
+    expect(admin.locator("#audit-head")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    assert violations(admin) == [], "audit verification"
+
+    legal = console_login(browser, mod_server, "lea", lea)
+    expect(legal.locator("#audit-tool")).to_be_hidden()
+    legal.get_by_label("Identifiant de session").fill("inconnu")
+    legal.get_by_role("button", name="Consulter").click()
+    expect(legal.locator("#legal-result")).to_have_text("Introuvable.")
+    legal.get_by_label("Identifiant de session").fill(session_id)
+    legal.get_by_role("button", name="Consulter").click()
+    facts = legal.locator("#legal-facts")
+    expect(facts).to_contain_text(name)
+    expect(facts).to_contain_text("127.0.0.1")
+    expect(facts).to_contain_text("75011")
+    assert violations(legal) == [], "identification look-up"

@@ -106,6 +106,10 @@ function loggedIn(me) {
   $('#login').hidden = true;
   $('#console').hidden = false;
   $('#logout').hidden = false;
+  $('#audit-tool').hidden = !hasRole('admin');
+  $('#legal-tool').hidden = !hasRole('legal');
+  clear($('#audit-result'));
+  clear($('#legal-result'));
   renderMe();
   startEvents();
   loadQueue();
@@ -120,6 +124,10 @@ function loggedOut() {
   console_.events = null;
   clear($('#queue'));
   clear($('#case-body'));
+  auditResult = null;
+  legalResult = null;
+  clear($('#audit-result'));
+  clear($('#legal-result'));
   showLogin();
 }
 
@@ -577,6 +585,82 @@ async function act(body) {
   $('#case-title').focus();
 }
 
+// --- admin: audit verification; legal officer: identification look-up ---------------------------
+
+let auditResult = null;
+let legalResult = null; // {data} or {error}
+
+async function verifyAudit() {
+  $('#audit-verify').disabled = true;
+  try {
+    auditResult = { data: await call('GET', '/api/mod/audit/verify') };
+  } catch (err) {
+    auditResult = { error: err };
+  } finally {
+    $('#audit-verify').disabled = false;
+  }
+  renderAudit();
+}
+
+function renderAudit() {
+  const out = $('#audit-result');
+  clear(out);
+  if (!auditResult) return;
+  if (auditResult.error) {
+    out.append(h('p', { class: 'altered' }, errorText(auditResult.error)));
+    return;
+  }
+  const r = auditResult.data;
+  if (r.ok) {
+    out.append(h('p', { class: 'intact' }, t('audit.ok', { count: r.count })),
+      h('p', {}, t('audit.head'), ' ', h('span', { class: 'digest', id: 'audit-head' }, r.head)),
+      h('p', { class: 'hint' }, t('audit.copy_head')));
+  } else {
+    out.append(h('p', { class: 'altered' }, t('audit.broken', { problem: t(`audit.problem.${r.problem}`), seq: r.seq })),
+      h('p', {}, r.detail));
+  }
+}
+
+async function lookUpSession(event) {
+  event.preventDefault();
+  const id = $('#legal-session').value.trim();
+  if (!id) {
+    legalResult = { local: 'legal.empty' };
+    renderLegal();
+    $('#legal-session').focus();
+    return;
+  }
+  $('#legal-submit').disabled = true;
+  try {
+    legalResult = { data: await call('GET', `/api/mod/legal/sessions/${encodeURIComponent(id)}`) };
+  } catch (err) {
+    legalResult = { error: err };
+  } finally {
+    $('#legal-submit').disabled = false;
+  }
+  renderLegal();
+}
+
+function renderLegal() {
+  const out = $('#legal-result');
+  clear(out);
+  if (!legalResult) return;
+  if (legalResult.local || legalResult.error) {
+    out.append(h('p', { class: 'form-error' }, legalResult.local ? t(legalResult.local) : errorText(legalResult.error)));
+    return;
+  }
+  const d = legalResult.data;
+  out.append(h('dl', { class: 'facts', id: 'legal-facts' },
+    h('dt', {}, t('legal.pseudo')), h('dd', {}, d.pseudo),
+    h('dt', {}, t('legal.ip')), h('dd', {}, d.ip || '—'),
+    h('dt', {}, t('legal.port')), h('dd', {}, d.port ? String(d.port) : '—'),
+    h('dt', {}, t('legal.user_agent')), h('dd', {}, d.user_agent || '—'),
+    h('dt', {}, t('legal.postal_code')), h('dd', {}, d.postal_code || '—'),
+    h('dt', {}, t('legal.started')), h('dd', {}, formatDate(d.started_at)),
+    h('dt', {}, t('legal.ended')), h('dd', {}, d.ended_at ? formatDate(d.ended_at) : t('legal.not_ended'))),
+  h('p', { class: 'hint' }, t('legal.audited')));
+}
+
 // --- boot -------------------------------------------------------------------------------------
 
 async function boot() {
@@ -585,11 +669,15 @@ async function boot() {
   applyI18n(document);
   $('#login-form').addEventListener('submit', submitLogin);
   $('#logout').addEventListener('click', logout);
+  $('#audit-verify').addEventListener('click', verifyAudit);
+  $('#legal-form').addEventListener('submit', lookUpSession);
   $('#lang-toggle').addEventListener('click', () => setLang(getLang() === 'fr' ? 'en' : 'fr'));
   onLanguageChange(() => {
     renderMe();
     renderQueue();
     renderCase();
+    renderAudit();
+    renderLegal();
     if (console_.me) setLive($('#live').classList.contains('on'));
   });
   try {
