@@ -7,8 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT / "data" / "screening" / "dev.jsonl"
+HOLDOUT = ROOT / "data" / "screening" / "holdout" / "holdout.jsonl"
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -16,8 +19,9 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
                           capture_output=True, text=True, timeout=120, check=False)
 
 
-def test_eval_on_dev_set_prints_its_table() -> None:
-    result = run("--eval", str(DEV))
+@pytest.mark.parametrize("path", [DEV, HOLDOUT], ids=["dev", "holdout"])
+def test_eval_prints_its_table(path: Path) -> None:
+    result = run("--eval", str(path))
     print(result.stdout)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()

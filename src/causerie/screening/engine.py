@@ -12,6 +12,7 @@ default). Errors are logged with the detector's name and the exception type, nev
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from collections.abc import Sequence
@@ -29,21 +30,18 @@ ERROR_CATEGORY = "screening_error"
 _MTIME_CHECK_SECONDS = 1.0
 
 
-def combine(rule: float, model: float | None, weight: float, alone: float) -> float:
-    """Rule score nudged by the model; a very confident model may label on its own."""
-    if model is None:
+def combine(rule: float, model: float | None, stack: Sequence[float] | None) -> float:
+    """A category's score from its rule score and the model's probability: a logistic regression
+    `sigmoid(a·rule + b·logit(model) + c·[a rule fired] + d)` fitted per category on scores of lines the
+    model never trained on (train.py), so the model can confirm a rule, veto a rule that fires in an
+    innocent sentence, or label on its own. Without a model the rule score is the score."""
+    if model is None or stack is None:
         return rule
-    nudged = rule + weight * (model - 0.5) if rule > 0.0 else 0.0
-    score = max(nudged, model if model >= alone else 0.0)
-    return 0.0 if score < 0.0 else 1.0 if score > 1.0 else score
-
-
-def _per_category(value: float | list[float] | dict[str, float]) -> dict[str, float]:
-    if isinstance(value, dict):
-        return {c: float(value[c]) for c in CATEGORIES}
-    if isinstance(value, list | tuple):
-        return dict(zip(CATEGORIES, map(float, value), strict=True))
-    return dict.fromkeys(CATEGORIES, float(value))
+    a, b, c, d = stack
+    m = 1e-4 if model < 1e-4 else 0.9999 if model > 0.9999 else model
+    z = a * rule + b * math.log(m / (1.0 - m)) + (c if rule > 0.0 else 0.0) + d
+    z = -30.0 if z < -30.0 else 30.0 if z > 30.0 else z
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 class Screener:
@@ -58,11 +56,9 @@ class Screener:
         self.detectors: list[Detector] = list(detectors) if detectors is not None else default_detectors()
         self.timings: dict[str, float] = {d.name: 0.0 for d in self.detectors}
         model = next((d for d in self.detectors if getattr(d, "name", "") == "model"), None)
-        # How the model meets the rules (engine.combine), one value per category or one for all.
-        self.model_weight = getattr(model, "weight", 0.0)
-        self.model_alone = getattr(model, "alone", 1.01)
-        self._weights = _per_category(self.model_weight)
-        self._alones = _per_category(self.model_alone)
+        # How the model meets the rules (engine.combine): four coefficients per category.
+        stack = getattr(model, "stack", None) or {}
+        self._stacks: dict[str, Sequence[float] | None] = {c: stack.get(c) for c in CATEGORIES}
 
     # Policy -----------------------------------------------------------------------------------
     def _stat(self) -> float:
@@ -130,8 +126,8 @@ class Screener:
 
     def scores(self, evidence: Evidence) -> dict[str, float]:
         model = evidence.model
-        weight, alone = self._weights, self._alones
-        return {c: round(combine(evidence.rule_score(c), model.get(c) if model else None, weight[c], alone[c]), 4)
+        stacks = self._stacks
+        return {c: round(combine(evidence.rule_score(c), model.get(c) if model else None, stacks[c]), 4)
                 for c in CATEGORIES}
 
     def screen(self, text: str, ctx: ScreenContext) -> Verdict:

@@ -1,5 +1,5 @@
-"""The learned stage: naive-Bayes log-count ratios over words, word prefixes and word pairs,
-one calibrated binary scorer per category. Pure Python, no dependency; the weights ship in
+"""The learned stage: one calibrated logistic regression per category over words, word prefixes, word
+pairs and the message's context (features.py). Pure Python, no dependency; the weights ship in
 `model/screening-model.json.gz` (built by `make train-screening`, see train.py)."""
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ class LearnedDetector:
         self.bias: list[float] = data["bias"]
         self.scale: list[float] = data["calibration"]["scale"]
         self.offset: list[float] = data["calibration"]["offset"]
-        self.weight: float = data["combine"]["weight"]
-        self.alone: float = data["combine"]["alone"]
+        # Per category, how its probability meets the rule score (engine.combine).
+        self.stack: dict[str, list[float]] = dict(zip(self.categories, data["stack"], strict=True))
         self.meta: dict = data.get("meta", {})
 
-    def probabilities(self, text: str) -> dict[str, float]:
+    def probabilities(self, text: str, ctx: ScreenContext | None = None, rules: tuple[str, ...] = ()
+                      ) -> dict[str, float]:
         weights = self.weights
-        vectors = [weights[f] for f in features(text) if f in weights]
+        vectors = [weights[f] for f in features(text, ctx, rules) if f in weights]
         sums = [sum(col) for col in zip(*vectors, strict=True)] if vectors else [0.0] * len(self.categories)
         out: dict[str, float] = {}
         for i, category in enumerate(self.categories):
@@ -42,7 +43,7 @@ class LearnedDetector:
         return out
 
     def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:
-        evidence.model = self.probabilities(n.text)
+        evidence.model = self.probabilities(n.text, ctx, evidence.rules())
 
 
 def load_model_detector(path: Path = MODEL_PATH) -> LearnedDetector | None:
