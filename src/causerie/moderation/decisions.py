@@ -260,7 +260,7 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
                           appeal_until=appeal_until, room=req.room)
     await send_statement(app, target.person.session_id, target.device_hash, statement)
     if sanction_rows:
-        await app.moderation.sanctions_changed()
+        await app.moderation.sanctions_changed(sanction_rows, decision_id)
     if action == "kick":
         await app.moderation.publish("kick", session_id=target.person.session_id, room=req.room)
     if action == "ban":

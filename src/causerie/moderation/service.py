@@ -80,6 +80,7 @@ class Moderation:
         self.outbox = StatementOutbox(engine)
         self.watchers: set[Watcher] = set()
         self.sanctions: dict[tuple[str, str], list[Sanction]] = {}  # (scope, value) -> active
+        self._arriving: list[list[Sanction]] = []  # one list per reload in flight (reload_sanctions)
         self.locked: set[str] = set()  # rooms nobody may send to (a moderator locked them)
 
     async def start(self) -> None:
@@ -88,8 +89,17 @@ class Moderation:
         await self.app.broker.subscribe(TOPIC, self._on_event)
 
     async def reload_sanctions(self) -> None:
-        table: dict[tuple[str, str], list[Sanction]] = {}
-        for s in await self.decisions.active_sanctions(self.app.clock.now_ms()):
+        # Sanctions that arrive in an event while the query runs may be missing from its answer: they
+        # are put back after it (a duplicate entry is harmless).
+        arrived: list[Sanction] = []
+        self._arriving.append(arrived)
+        try:
+            table: dict[tuple[str, str], list[Sanction]] = {}
+            for s in await self.decisions.active_sanctions(self.app.clock.now_ms()):
+                table.setdefault((s.scope, s.value), []).append(s)
+        finally:
+            self._arriving.remove(arrived)
+        for s in arrived:
             table.setdefault((s.scope, s.value), []).append(s)
         self.sanctions = table
 
@@ -99,10 +109,27 @@ class Moderation:
             if s.kind in kinds and (s.expires_at is None or s.expires_at > now):
                 yield s
 
-    async def sanctions_changed(self) -> None:
-        """Reload this node's sanctions at once, then tell the others (they reload on the event)."""
+    async def sanctions_changed(self, added: list[dict[str, Any]] | None = None, decision_id: int = 0) -> None:
+        """Reload this node's sanctions at once, then tell the others. The event carries the sanctions
+        just added, which every node applies as the event arrives, before its reload from the database
+        completes, so no re-entry or send slips through between the two. (A lifted sanction may apply
+        for the milliseconds of that reload: the safe direction.)"""
         await self.reload_sanctions()
-        await self.publish("sanctions")
+        rows = [{"kind": r["kind"], "scope": r["scope"], "value": r["value"], "expires_at": r["expires_at"]}
+                for r in added or ()]
+        await self.publish("sanctions", added=rows, decision_id=decision_id)
+
+    def _apply_added(self, data: dict[str, Any]) -> None:
+        from causerie.storage.decisions import Sanction
+
+        for r in data.get("added") or ():
+            expires = r.get("expires_at")
+            sanction = Sanction(id=0, decision_id=int(data.get("decision_id") or 0), kind=str(r["kind"]),
+                                scope=str(r["scope"]), value=str(r["value"]),
+                                expires_at=int(expires) if expires is not None else None)
+            self.sanctions.setdefault((sanction.scope, sanction.value), []).append(sanction)
+            for arrived in self._arriving:
+                arrived.append(sanction)
 
     def apply_room_lock(self, data: dict[str, Any]) -> None:
         """Apply a lock change (idempotent: the node that made it applies it at once, then again when its
@@ -118,6 +145,7 @@ class Moderation:
     def _on_event(self, _topic: str, event: Event) -> None:
         data = event.data
         if event.kind == "sanctions":
+            self._apply_added(data)
             self.app.spawn(self.reload_sanctions())
             return
         if event.kind == "room_lock":
