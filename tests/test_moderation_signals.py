@@ -57,6 +57,8 @@ async def test_a_join_wave_is_a_case_about_the_room_and_rate_limits_are_none(set
         _, view = await console.call("GET", f"/api/mod/cases/{case['id']}")
         [item] = view["items"]
         assert item["kind"] == "signal" and item["id"] == signal.id and item["signal"] == "join_wave"
+        # the newcomer whose join tipped the wave is someone the moderator may act on from the room case
+        assert [(p["session"], p["seen"]) for p in view["room_people"]] == [(signal.session_id, ["signal"])]
         # a flood of sends is refused by the rate limit: a signal, but no case
         talker = newcomers[0]
         await talker.join("general")

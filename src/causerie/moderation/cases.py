@@ -160,6 +160,41 @@ async def do_unclaim(app: Causerie, console: ConsoleSession, case_id: int) -> No
     await app.moderation.publish("case", case_id=case_id, role=case.role)
 
 
+async def people_seen(app: Causerie, case: Case) -> dict[str, dict[str, Any]]:
+    """The people seen in a room case's evidence, by session: senders in the frozen evidence of its
+    reports, the sessions its signals name (the newcomer who tipped a join wave), and senders of the
+    room's latest messages (what the case view shows). A moderator may act on these people only."""
+    import msgspec
+
+    seen: dict[str, dict[str, Any]] = {}
+
+    def add(session_id: str | None, pseudo: str | None, where: str) -> None:
+        if not session_id:
+            return
+        entry = seen.setdefault(session_id, {"session": session_id, "pseudo": pseudo, "seen": []})
+        entry["pseudo"] = entry["pseudo"] or pseudo
+        if where not in entry["seen"]:
+            entry["seen"].append(where)
+
+    for item in await app.moderation.cases.items(case.id):
+        if item.kind == "report":
+            report = await app.moderation.reports.get(item.ref_id)
+            if report is not None:
+                for m in msgspec.json.decode(report.evidence).get("messages", []):
+                    add(m.get("session"), m.get("from"), "evidence")
+        elif item.kind == "signal":
+            signal = await app.signals.get(item.ref_id)
+            if signal is not None:
+                add(signal.session_id, None, "signal")
+    if case.target_kind == "room":
+        for m in await app.messages.before(case.target, None, ROOM_ACTIVITY):
+            add(m.session_id, m.pseudo, "activity")
+    return seen
+
+
+ROOM_ACTIVITY = 20  # the room's latest messages shown in a room case
+
+
 async def check_claimed(app: Causerie, console: ConsoleSession, case_id: int) -> Case:
     case = await access_case(app, console, case_id)
     if case.status != "open":

@@ -14,7 +14,7 @@ from causerie.bus import Event
 from causerie.errors import CauserieError
 from causerie.hub import session_topic
 from causerie.moderation.audit import record
-from causerie.moderation.cases import access_case, check_claimed, queue_of, severity
+from causerie.moderation.cases import access_case, check_claimed, people_seen, queue_of, severity
 from causerie.protocol import AppealCreated, AppealStatus, Name, ReportOutcome, Statement, encode
 
 if TYPE_CHECKING:
@@ -27,8 +27,9 @@ MIN_TIMEOUT_S, MAX_TIMEOUT_S = 600, 7 * 24 * 3600
 MAX_BAN_S = 10 * 365 * 24 * 3600
 DAY_MS = 24 * 3600 * 1000
 PERSON_ACTIONS = ("warn", "delete_message", "timeout", "kick", "ban", "sanction")
-CASE_ACTIONS = (*PERSON_ACTIONS, "dismiss", "release", "delete_held", "slow_mode", "lock_room", "unlock_room",
-                "urgent", "uphold", "reverse")
+CASE_ACTIONS = (*PERSON_ACTIONS, "dismiss", "close", "release", "delete_held", "slow_mode", "lock_room",
+                "unlock_room", "urgent", "uphold", "reverse")
+ROOM_ACTIONS = ("slow_mode", "lock_room", "unlock_room")
 
 CATEGORY_NAMES = {
     "sexual_minor": ("approche sexuelle ou grooming envers un mineur", "sexual approach or grooming toward a minor"),
@@ -56,6 +57,7 @@ class ActionRequest(msgspec.Struct, forbid_unknown_fields=True):
     seq: int | None = None  # delete_message
     screened: int | None = None  # release, delete_held
     seconds: int | None = None  # slow_mode
+    session: str | None = None  # a room case: the person acted on (one seen in the case's evidence)
 
 
 def _ground(category: str) -> Name:
@@ -215,10 +217,20 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
         return {"room": room, "locked": locked, "changed": changed}
     if req.action == "urgent":
         return await _urgent(app, console, case)
-    # actions against a person
-    if case.target_kind != "session":
-        raise CauserieError("action_invalid", detail="this case is about a room, not a person")
-    target = await app.sessions.by_id(case.target)
+    if req.action == "close":
+        return await _close_room_case(app, console, case, req)
+    # actions against a person: the case's person, or in a room case someone seen in its evidence
+    if case.target_kind == "session":
+        if req.session is not None and req.session != case.target:
+            raise CauserieError("action_invalid", detail="this case is about another person")
+        target_id = case.target
+    else:
+        if req.session is None or req.session not in await people_seen(app, case):
+            raise CauserieError("action_invalid", detail="choose a person seen in this room case's evidence")
+        target_id = req.session
+        if req.action == "kick" and not req.room:
+            req = msgspec.structs.replace(req, room=case.target)
+    target = await app.sessions.by_id(target_id)
     if target is None:
         raise CauserieError("not_found")
     action, duration = req.action, req.duration_s
@@ -267,8 +279,30 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
         from causerie.actions.entry import do_end_session
 
         await do_end_session(app, target.person.session_id, reason="banned")
+    if case.target_kind == "room":
+        # a room case may concern several people: it stays open until the moderator closes it
+        await app.moderation.publish("case", case_id=case.id, role=case.role)
+        return {"decision": decision_id, "action": action, "duration_s": duration,
+                "session": target.person.session_id, "closed": False}
     await _close(app, console, case, action)
     return {"decision": decision_id, "action": action, "duration_s": duration}
+
+
+async def _close_room_case(app: Causerie, console: ConsoleSession, case: Case, req: ActionRequest
+                           ) -> dict[str, Any]:
+    """A room case is closed once something was done: a decision against someone seen in it, or a room
+    action (slow mode, lock) taken from it. Reporters learn `action_taken` (nothing done: `dismiss`)."""
+    if case.target_kind != "room":
+        raise CauserieError("action_invalid", detail="only a room case is closed this way")
+    decided = len(await app.moderation.decisions.of_case(case.id))
+    room_actions = [e for e in await app.audit.entries(target=f"room:{case.target}")
+                    if e.action in ROOM_ACTIONS and msgspec.json.decode(e.data).get("case") == case.id]
+    if not decided and not room_actions:
+        raise CauserieError("action_invalid", detail="nothing was done in this case: dismiss it")
+    await record(app, actor=console.actor, action="close", target=f"case:{case.id}",
+                 data={"reason": req.reason, "decisions": decided, "room_actions": len(room_actions)})
+    await _close(app, console, case, "action_taken")
+    return {"closed": True, "action": "close"}
 
 
 async def _held(app: Causerie, console: ConsoleSession, case: Case, req: ActionRequest) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from causerie.moderation.cases import access_case
+from causerie.moderation.cases import ROOM_ACTIVITY, access_case, people_seen
 from causerie.moderation.reports import evidence_digest
 from causerie.moderation.roles import readable_queues
 from causerie.storage.cases import Case
@@ -91,9 +91,25 @@ async def case_view(app: Causerie, console: ConsoleSession, case_id: int) -> dic
                                if c.id != case.id]
             view["linked"] = await _linked(app, record.device_hash, record.network_hash, p.session_id)
     else:
-        recent = await app.messages.before(case.target, None, 20)
+        recent = await app.messages.before(case.target, None, ROOM_ACTIVITY)
         view["room_activity"] = [{"seq": m.seq, "from": m.pseudo, "text": m.text, "ts": m.ts} for m in recent]
+        view["room_people"] = await _room_people(app, case)
     return view
+
+
+async def _room_people(app: Causerie, case: Case) -> list[dict[str, Any]]:
+    """The people a moderator may act on in a room case (moderation.cases.people_seen), with what they
+    declared and whether they are online."""
+    out = []
+    for session_id, seen in (await people_seen(app, case)).items():
+        record = await app.sessions.by_id(session_id)
+        if record is None:
+            continue
+        p = record.person
+        out.append({"session": session_id, "pseudo": p.pseudo, "age": p.age, "band": p.band.value,
+                    "seen": seen["seen"], "online": session_id in app.directory.people,
+                    "ended": record.ended_at is not None})
+    return out
 
 
 async def _linked(app: Causerie, device: str, network: str, own: str) -> list[dict[str, Any]]:

@@ -294,6 +294,7 @@ function renderCase() {
   view.items.forEach((item, index) => items.append(itemView(item, index, c)));
   body.append(items);
   if (view.room_activity) body.append(roomActivity(view.room_activity));
+  if (view.room_people) body.append(roomPeople(view.room_people));
   if (c.status === 'open' && claimedByMe(c) && c.kind !== 'appeal') body.append(actionsForm(c));
   body.append(listSection('decisions', view.decisions, (d) => t('case.decision_line', {
     action: t(`action.${d.action}`), category: category(d.category), who: who(d.moderator),
@@ -451,6 +452,22 @@ function roomActivity(messages) {
     evidenceList(messages.map((m) => ({ ...m, reported: false })), t('case.room_activity')));
 }
 
+// A room case: the people seen in its evidence, whom the moderator may act on (the server checks it).
+function roomPeople(people) {
+  const section = h('section', { 'aria-labelledby': 'room-people-title' },
+    h('h3', { id: 'room-people-title' }, t('case.room_people')));
+  if (!people.length) {
+    section.append(h('p', { class: 'hint' }, t('case.room_people_none')));
+    return section;
+  }
+  section.append(h('ul', { class: 'plain', id: 'case-room-people' }, people.map((p) => h('li', {}, t('case.room_person_line', {
+    pseudo: p.pseudo, age: p.age, band: t(`band.${p.band}`),
+    seen: p.seen.map((s) => t(`seen.${s}`)).join(', '),
+    state: p.ended ? t('person.ended') : (p.online ? t('person.online') : t('person.offline')),
+  })))));
+  return section;
+}
+
 function appealForm() {
   const form = h('form', { class: 'row', id: 'appeal-decide', novalidate: true },
     h('div', { class: 'field' }, h('label', { for: 'appeal-reason' }, t('appeal.reason')),
@@ -465,14 +482,16 @@ function appealForm() {
 }
 
 // The actions form: one select for the action, the fields it needs shown below it.
-const ACTIONS = ['dismiss', 'warn', 'delete_message', 'timeout', 'kick', 'ban', 'sanction', 'slow_mode', 'lock_room',
-  'unlock_room', 'urgent'];
+const ACTIONS = ['dismiss', 'close', 'warn', 'delete_message', 'timeout', 'kick', 'ban', 'sanction', 'slow_mode',
+  'lock_room', 'unlock_room', 'urgent'];
+const ROOM_CASE_ACTIONS = ['dismiss', 'close', 'slow_mode', 'lock_room', 'unlock_room'];
+const PERSON_IN_ROOM_ACTIONS = ['warn', 'timeout', 'kick', 'ban'];
 const FIELDS = {
   warn: ['reason', 'ground'], delete_message: ['room', 'seq', 'reason', 'ground'],
   timeout: ['timeout', 'reason', 'ground'], kick: ['room', 'reason', 'ground'],
   ban: ['scope', 'ban', 'reason', 'ground'], sanction: ['reason', 'ground'], slow_mode: ['room', 'seconds'],
   lock_room: ['room'], unlock_room: ['room'],
-  dismiss: ['reason'], urgent: [],
+  dismiss: ['reason'], close: ['reason'], urgent: [],
 };
 
 function reportedMessage() {
@@ -490,14 +509,21 @@ function field(name, label, control) {
 
 function actionsForm(c) {
   const person = c.target_kind === 'session';
-  const available = ACTIONS.filter((a) => (a === 'urgent' ? c.category === 'threat'
-    : person || ['dismiss', 'slow_mode', 'lock_room', 'unlock_room'].includes(a)));
+  const people = person ? [] : (console_.view.room_people || []);
+  const available = ACTIONS.filter((a) => {
+    if (a === 'urgent') return c.category === 'threat';
+    if (person) return a !== 'close';
+    return ROOM_CASE_ACTIONS.includes(a) || (people.length > 0 && PERSON_IN_ROOM_ACTIONS.includes(a));
+  });
   const ref = reportedMessage();
+  if (!person && !ref.room) ref.room = c.target;
   const form = h('form', { class: 'actions-form', id: 'actions-form', 'aria-labelledby': 'actions-title', novalidate: true },
     h('h3', { id: 'actions-title' }, t('actions.title')),
     field('action', t('actions.action'), h('select', { id: 'act-action', name: 'action' },
       available.map((a) => h('option', { value: a }, t(`action.${a}`))))),
     h('div', { class: 'row' },
+      people.length ? field('person', t('actions.person'), h('select', { id: 'act-person' },
+        people.map((p) => h('option', { value: p.session }, t('actions.person_option', { pseudo: p.pseudo, age: p.age }))))) : null,
       field('scope', t('actions.scope'), h('select', { id: 'act-scope' },
         ['session', 'device', 'network'].map((s) => h('option', { value: s }, t(`scope.${s}`))))),
       field('ban', t('actions.ban_duration'), h('select', { id: 'act-ban-duration' },
@@ -514,8 +540,13 @@ function actionsForm(c) {
     })),
     h('p', { id: 'act-reason-hint', class: 'hint', dataset: { field: 'reason' } }, t('actions.reason_hint')),
     h('button', { type: 'submit', class: 'btn-primary', id: 'act-submit' }, t('actions.apply')));
+  const wantedFor = (action) => {
+    const wanted = new Set(FIELDS[action] || []);
+    if (!person && PERSON_IN_ROOM_ACTIONS.includes(action)) wanted.add('person');
+    return wanted;
+  };
   const sync = () => {
-    const wanted = new Set(FIELDS[$('#act-action', form).value] || []);
+    const wanted = wantedFor($('#act-action', form).value);
     for (const el of $$('[data-field]', form)) {
       if (el.dataset.field !== 'action') el.hidden = !wanted.has(el.dataset.field);
     }
@@ -525,8 +556,9 @@ function actionsForm(c) {
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const action = $('#act-action', form).value;
-    const wanted = new Set(FIELDS[action] || []);
+    const wanted = wantedFor(action);
     const body = { action };
+    if (wanted.has('person')) body.session = $('#act-person', form).value;
     if (wanted.has('reason')) body.reason = $('#act-reason', form).value.trim();
     if (wanted.has('ground')) body.category = $('#act-ground', form).value;
     if (wanted.has('room')) body.room = $('#act-room', form).value.trim() || null;
