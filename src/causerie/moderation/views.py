@@ -49,9 +49,10 @@ async def case_view(app: Causerie, console: ConsoleSession, case_id: int) -> dic
                 reporter = await app.sessions.by_id(report.reporter_id)
                 entry.update(reporter=report.reporter_id, reporter_pseudo=reporter.person.pseudo if reporter else None,
                              reporter_trusted=await mod.reports.is_trusted(report.reporter_device))
+                computed = evidence_digest(report.evidence)  # recomputed from the stored bytes, now
                 entry.update(text=report.text, target_kind=report.target_kind,
                              evidence=msgspec.json.decode(report.evidence), evidence_sha256=report.evidence_sha256,
-                             evidence_intact=evidence_digest(report.evidence) == report.evidence_sha256,
+                             evidence_sha256_computed=computed, evidence_intact=computed == report.evidence_sha256,
                              outcome=report.outcome)
         elif item.kind == "screened":
             held = await app.screened.get(item.ref_id)
@@ -112,6 +113,23 @@ async def _room_people(app: Causerie, case: Case) -> list[dict[str, Any]]:
     return out
 
 
+def _mod_id(actor: object) -> int | None:
+    if isinstance(actor, str) and actor.startswith("mod:") and actor[4:].isdigit():
+        return int(actor[4:])
+    return actor if isinstance(actor, int) and not isinstance(actor, bool) else None
+
+
+async def _name_actors(app: Causerie, rows: list[dict[str, Any]], *keys: str) -> None:
+    """Beside each moderator reference (`mod:<id>` or an id) under `keys`, its login name as
+    `<key>_name` (None for anyone else: screening, the system, a session)."""
+    ids = {i for row in rows for k in keys if (i := _mod_id(row.get(k))) is not None}
+    names = await app.moderation.moderators.names(ids)
+    for row in rows:
+        for k in keys:
+            i = _mod_id(row.get(k))
+            row[f"{k}_name"] = names.get(i) if i is not None else None
+
+
 async def _linked(app: Causerie, device: str, network: str, own: str) -> list[dict[str, Any]]:
     """Other sessions from the same device token or the same network (keyed hashes; no IP shown)."""
     from sqlalchemy import or_, select
@@ -137,7 +155,21 @@ async def bundle_view(app: Causerie, console: ConsoleSession, case_id: int) -> d
     await record(app, actor=console.actor, action="bundle", target=f"case:{case_id}")
     audit = [{"seq": e.seq, "ts": e.ts, "actor": e.actor, "action": e.action, "hash": e.hash}
              for e in await app.audit.entries(target=f"case:{case_id}")]
-    return {"prepared_at": app.clock.now_ms(), "prepared_by": console.actor, "case": view, "custody": audit,
+    evidence = []
+    for item in view["items"]:
+        if item["kind"] != "report" or "evidence" not in item:
+            continue
+        ev = item["evidence"]
+        evidence.append({"report": item["id"], "category": item["category"], "kind": ev.get("kind"),
+                         "frozen_at": ev.get("frozen_at"), "reporter_pseudo": item.get("reporter_pseudo"),
+                         "room": ev.get("room"), "pm": ev.get("pm"), "seq": ev.get("seq"),
+                         "target_session": ev.get("target_session"), "messages": ev.get("messages", []),
+                         "people": ev.get("people", []), "sha256": item["evidence_sha256"],
+                         "sha256_computed": item["evidence_sha256_computed"], "verified": item["evidence_intact"]})
+    await _name_actors(app, audit, "actor")
+    return {"prepared_at": app.clock.now_ms(), "prepared_by": console.actor,
+            "prepared_by_name": console.moderator.name, "case": view, "evidence": evidence,
+            "verified": all(e["verified"] for e in evidence), "custody": audit,
             "authority": "Pharos (internet-signalement.gouv.fr)"}
 
 

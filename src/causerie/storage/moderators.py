@@ -53,6 +53,15 @@ class ModeratorStore:
             row = (await conn.execute(select(moderators).where(moderators.c.name == name))).first()
         return _moderator(row) if row else None
 
+    async def names(self, ids: set[int]) -> dict[int, str]:
+        """Login names by moderator id (for decisions and timelines)."""
+        if not ids:
+            return {}
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(moderators.c.id, moderators.c.name)
+                                       .where(moderators.c.id.in_(sorted(ids))))).all()
+        return {int(r[0]): str(r[1]) for r in rows}
+
     async def by_id(self, moderator_id: int) -> Moderator | None:
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(moderators).where(moderators.c.id == moderator_id))).first()

@@ -17,6 +17,7 @@ const console_ = {
   cases: [],
   current: null, // case id shown
   view: null, // the case view from the API
+  bundle: null, // the evidence bundle of the case shown, once prepared (its preparation is audited)
   events: null, // EventSource
 };
 
@@ -84,9 +85,9 @@ function who(modId) {
   return console_.me && modId === console_.me.id ? t('case.you') : t('case.moderator', { id: modId });
 }
 
-function actor(value) {
+function actor(value, name) {
   if (console_.me && value === `mod:${console_.me.id}`) return t('case.you');
-  if (value.startsWith('mod:')) return t('case.moderator', { id: value.slice(4) });
+  if (value.startsWith('mod:')) return name || t('case.moderator', { id: value.slice(4) });
   if (value.startsWith('session:')) return t('actor.session');
   return t(`actor.${value}`);
 }
@@ -237,6 +238,7 @@ function renderQueue() {
 // --- a case -----------------------------------------------------------------------------------
 
 async function loadCase(id, { focus = true } = {}) {
+  if (console_.current !== id) console_.bundle = null;
   console_.current = id;
   try {
     console_.view = await call('GET', `/api/mod/cases/${id}`);
@@ -295,14 +297,14 @@ function renderCase() {
   body.append(items);
   if (view.room_activity) body.append(roomActivity(view.room_activity));
   if (view.room_people) body.append(roomPeople(view.room_people));
+  if (view.items.some((i) => i.kind === 'report')) body.append(bundleSection(c));
   if (c.status === 'open' && claimedByMe(c) && c.kind !== 'appeal') body.append(actionsForm(c));
   body.append(listSection('decisions', view.decisions, (d) => t('case.decision_line', {
     action: t(`action.${d.action}`), category: category(d.category), who: who(d.moderator),
     duration: d.duration_s != null ? durationLabel(d.duration_s) : '', at: formatDate(d.created_at),
   })));
   body.append(listSection('timeline', view.timeline, (e) => t('case.timeline_line', {
-    at: formatDate(e.ts), actor: actor(e.actor), action: t(`action.${e.action}`) === `action.${e.action}`
-      ? e.action : t(`action.${e.action}`),
+    at: formatDate(e.ts), actor: actor(e.actor, e.actor_name), action: actionLabel(e.action),
   })));
   body.append(listSection('earlier', view.earlier, (e) => t('case.earlier_line', {
     id: e.id, kind: t(`kind.${e.kind}`), category: category(e.category), status: t(`status.${e.status}`),
@@ -450,6 +452,78 @@ function roomActivity(messages) {
   return h('section', { 'aria-labelledby': 'room-activity-title' },
     h('h3', { id: 'room-activity-title' }, t('case.room_activity')),
     evidenceList(messages.map((m) => ({ ...m, reported: false })), t('case.room_activity')));
+}
+
+// The evidence bundle (for the authorities): every report's frozen evidence with the SHA-256 stored at
+// freezing and the one the server recomputes now, the people and their session times, and the chain of
+// custody. Preparing it is recorded in the audit log, so it is loaded on request only.
+function bundleSection(c) {
+  const section = h('section', { 'aria-labelledby': 'bundle-title', id: 'bundle' },
+    h('h3', { id: 'bundle-title' }, t('bundle.title')));
+  const b = console_.bundle && console_.bundle.case.case.id === c.id ? console_.bundle : null;
+  if (!b) {
+    section.append(h('p', { class: 'hint', id: 'bundle-hint' }, t('bundle.hint')),
+      h('button', { type: 'button', class: 'btn-small', id: 'bundle-open', 'aria-describedby': 'bundle-hint',
+        onclick: openBundle }, t('bundle.open')));
+    return section;
+  }
+  section.append(h('p', { id: 'bundle-verified', class: b.verified ? 'intact' : 'altered' },
+    t(b.verified ? 'bundle.verified_all' : 'bundle.not_verified_all')));
+  section.append(h('p', {}, t('bundle.prepared', {
+    at: formatDate(b.prepared_at), who: b.prepared_by_name || b.prepared_by, authority: b.authority,
+  })));
+  b.evidence.forEach((ev, index) => section.append(bundleEvidence(ev, index)));
+  section.append(h('h4', { id: 'custody-title' }, t('bundle.custody')),
+    h('ol', { class: 'plain custody', 'aria-labelledby': 'custody-title' }, b.custody.map((e) => h('li', {},
+      t('bundle.custody_line', { seq: e.seq, at: formatDate(e.ts), actor: actor(e.actor, e.actor_name),
+        action: actionLabel(e.action) }), ' ', h('span', { class: 'digest' }, e.hash)))));
+  return section;
+}
+
+function bundleEvidence(ev, index) {
+  const id = `bundle-ev-${index}`;
+  const reported = ev.messages.findIndex((m) => m.reported);
+  const before = reported < 0 ? ev.messages.length : reported;
+  const after = reported < 0 ? 0 : ev.messages.length - reported - 1;
+  const box = h('article', { class: 'item bundle-evidence', 'aria-labelledby': id, dataset: { report: String(ev.report) } },
+    h('h4', { id }, t('bundle.report', { id: ev.report, category: category(ev.category) })),
+    h('p', { class: ev.verified ? 'intact' : 'altered' }, t(ev.verified ? 'bundle.verified' : 'bundle.not_verified')),
+    h('dl', { class: 'facts' },
+      h('dt', {}, t('bundle.sha_stored')), h('dd', { class: 'digest' }, ev.sha256),
+      h('dt', {}, t('bundle.sha_computed')), h('dd', { class: 'digest' }, ev.sha256_computed),
+      h('dt', {}, t('bundle.frozen_at')), h('dd', {}, formatDate(ev.frozen_at)),
+      h('dt', {}, t('bundle.reporter')), h('dd', {}, ev.reporter_pseudo || t('queue.unknown')),
+      h('dt', {}, t('bundle.where')), h('dd', {}, ev.room ? t('queue.room', { room: ev.room })
+        : (ev.pm != null ? t('item.pm') : '—')),
+      h('dt', {}, t('bundle.window')), h('dd', {}, reported < 0
+        ? t('bundle.window_all', { count: ev.messages.length })
+        : t('bundle.window_line', { before, after, seq: ev.seq }))));
+  if (ev.messages.length) box.append(evidenceList(ev.messages, t('evidence.label', { id: ev.report })));
+  else box.append(h('p', { class: 'hint' }, t('evidence.no_messages')));
+  box.append(h('h5', {}, t('evidence.people')), h('ul', { class: 'plain' }, ev.people.map((p) => h('li', {},
+    t('evidence.person_line', { pseudo: p.pseudo, age: p.age, gender: t(`gender.${p.gender}`),
+      band: t(`band.${p.band}`), commune: p.commune, dep: p.departement }), ' · ',
+    t('bundle.session_times', { start: formatDate(p.started_at),
+      end: p.ended_at ? formatDate(p.ended_at) : t('legal.not_ended') }))))));
+  return box;
+}
+
+async function openBundle() {
+  const id = console_.current;
+  try {
+    console_.bundle = await call('GET', `/api/mod/cases/${id}/bundle`);
+  } catch (err) {
+    $('#case-status').textContent = errorText(err);
+    return;
+  }
+  renderCase();
+  $('#case-status').textContent = t(console_.bundle.verified ? 'bundle.verified_all' : 'bundle.not_verified_all');
+  $('#bundle-title').setAttribute('tabindex', '-1');
+  $('#bundle-title').focus();
+}
+
+function actionLabel(action) {
+  return t(`action.${action}`) === `action.${action}` ? action : t(`action.${action}`);
 }
 
 // A room case: the people seen in its evidence, whom the moderator may act on (the server checks it).
