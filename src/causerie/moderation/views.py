@@ -33,6 +33,7 @@ async def queue_view(app: Causerie, console: ConsoleSession) -> dict[str, Any]:
             record = await app.sessions.by_id(case.target)
             summary["pseudo"] = record.person.pseudo if record else None
         out.append(summary)
+    await _name_actors(app, out, "claimed_by")
     return {"queues": queues, "cases": out}
 
 
@@ -80,6 +81,11 @@ async def case_view(app: Causerie, console: ConsoleSession, case_id: int) -> dic
                                   "duration_s": d.duration_s, "created_at": d.created_at})
     for e in await app.audit.entries(target=f"case:{case.id}"):
         view["timeline"].append({"ts": e.ts, "actor": e.actor, "action": e.action})
+    # moderators by their login name, not "moderator no. N"
+    await _name_actors(app, [view["case"]], "claimed_by")
+    await _name_actors(app, view["decisions"], "moderator")
+    await _name_actors(app, view["timeline"], "actor")
+    await _name_actors(app, [i["decision"] for i in items if "decision" in i], "moderator")
     if case.target_kind == "session":
         record = await app.sessions.by_id(case.target)
         if record is not None:

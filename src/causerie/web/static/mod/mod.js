@@ -80,9 +80,11 @@ function durationLabel(seconds) {
 
 const category = (c) => t(`category.${CATEGORIES.includes(c) ? c : 'other'}`);
 
-function who(modId) {
+// A moderator by login name (the API gives `<field>_name` beside each moderator id).
+function who(modId, name) {
   if (modId == null) return t('case.nobody');
-  return console_.me && modId === console_.me.id ? t('case.you') : t('case.moderator', { id: modId });
+  if (console_.me && modId === console_.me.id) return t('case.you');
+  return name || t('case.moderator', { id: modId });
 }
 
 function actor(value, name) {
@@ -230,7 +232,7 @@ function renderQueue() {
       c.queue === 'child_safety' ? ' ' : null,
       t('queue.line', { id: c.id, kind: t(`kind.${c.kind}`), category: category(c.category), target })),
     h('span', { class: 'case-meta' }, t('queue.meta', {
-      priority: Math.round(c.priority * 10) / 10, claimed: who(c.claimed_by), since: formatDate(c.created_at),
+      priority: Math.round(c.priority * 10) / 10, claimed: who(c.claimed_by, c.claimed_by_name), since: formatDate(c.created_at),
     })))));
   }
 }
@@ -278,7 +280,7 @@ function renderCase() {
       c.urgent ? ` · ${t('queue.urgent')}` : ''),
     h('dt', {}, t('case.status')), h('dd', { id: 'case-state' }, t(`status.${c.status}`),
       c.outcome ? ` · ${t('case.outcome', { outcome: c.outcome })}` : ''),
-    h('dt', {}, t('case.claimed_by')), h('dd', { id: 'case-claimed' }, who(c.claimed_by)),
+    h('dt', {}, t('case.claimed_by')), h('dd', { id: 'case-claimed' }, who(c.claimed_by, c.claimed_by_name)),
     h('dt', {}, t('case.opened')), h('dd', {}, formatDate(c.created_at))));
 
   if (c.status === 'open') {
@@ -300,7 +302,7 @@ function renderCase() {
   if (view.items.some((i) => i.kind === 'report')) body.append(bundleSection(c));
   if (c.status === 'open' && claimedByMe(c) && c.kind !== 'appeal') body.append(actionsForm(c));
   body.append(listSection('decisions', view.decisions, (d) => t('case.decision_line', {
-    action: t(`action.${d.action}`), category: category(d.category), who: who(d.moderator),
+    action: t(`action.${d.action}`), category: category(d.category), who: who(d.moderator, d.moderator_name),
     duration: d.duration_s != null ? durationLabel(d.duration_s) : '', at: formatDate(d.created_at),
   })));
   body.append(listSection('timeline', view.timeline, (e) => t('case.timeline_line', {
@@ -394,7 +396,7 @@ function itemView(item, index, c) {
       const d = item.decision;
       box.append(h('p', {}, t('item.appeal_decision', {
         action: t(`action.${d.action}`), category: category(d.category), at: formatDate(d.created_at),
-        who: d.automated ? t('actor.screening') : who(d.moderator),
+        who: d.automated ? t('actor.screening') : who(d.moderator, d.moderator_name),
         duration: d.duration_s != null ? durationLabel(d.duration_s) : '',
       })));
       if (d.reason) box.append(h('p', {}, t('item.decision_reason'), ' ', h('q', { class: 'quoted' }, d.reason)));
