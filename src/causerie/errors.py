@@ -124,6 +124,7 @@ CATALOGUE: dict[str, ErrorSpec] = {
                              "pour le moment.", "This room is locked by the moderation team: nobody can write in it "
                              "for now."),
     "action_invalid": ErrorSpec(422, "Action de modération invalide : {detail}", "Invalid moderation action: {detail}"),
+    "search_invalid": ErrorSpec(422, "Recherche invalide : {detail}", "Invalid search: {detail}"),
     # availability (retryable)
     "internal_error": ErrorSpec(500, "Erreur interne : elle a été enregistrée.",
                                 "Internal error: it has been logged."),

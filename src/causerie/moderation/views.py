@@ -20,7 +20,7 @@ def case_summary(case: Case) -> dict[str, Any]:
     return {"id": case.id, "kind": case.kind, "target_kind": case.target_kind, "target": case.target,
             "category": case.category, "queue": case.role, "priority": case.priority, "status": case.status,
             "urgent": case.urgent, "claimed_by": case.claimed_by, "outcome": case.outcome,
-            "created_at": case.created_at, "updated_at": case.updated_at}
+            "created_at": case.created_at, "updated_at": case.updated_at, "closed_at": case.closed_at}
 
 
 async def queue_view(app: Causerie, console: ConsoleSession) -> dict[str, Any]:
@@ -35,6 +35,43 @@ async def queue_view(app: Causerie, console: ConsoleSession) -> dict[str, Any]:
         out.append(summary)
     await _name_actors(app, out, "claimed_by")
     return {"queues": queues, "cases": out}
+
+
+SEARCH_LIMIT = 100
+
+
+async def closed_view(app: Causerie, console: ConsoleSession, *, target: str = "", category: str = "",
+                      since: str = "", until: str = "") -> dict[str, Any]:
+    """Closed cases by target pseudonym (or room), category and closing date, from the queues this
+    moderator may read (the legal officer reads none), newest first; at most SEARCH_LIMIT."""
+    from causerie.errors import CauserieError
+    from causerie.moderation.cases import SEVERITY
+
+    def bound(raw: str, name: str) -> int | None:
+        if not raw:
+            return None
+        if not raw.isdigit() or len(raw) > 15:
+            raise CauserieError("search_invalid", detail=f"{name}: a time in milliseconds")
+        return int(raw)
+
+    target = target.strip()
+    if len(target) > 64:
+        raise CauserieError("search_invalid", detail="the pseudonym or room is at most 64 characters")
+    if category and category not in SEVERITY:
+        raise CauserieError("search_invalid", detail="unknown category")
+    start, end = bound(since, "from"), bound(until, "to")
+    if start is not None and end is not None and start >= end:
+        raise CauserieError("search_invalid", detail="from must come before to")
+    queues = readable_queues(console.moderator.roles)
+    found = await app.moderation.cases.search_closed(queues, target=target or None, category=category or None,
+                                                     since=start, until=end, limit=SEARCH_LIMIT + 1) if queues else []
+    out = []
+    for case, pseudo in found[:SEARCH_LIMIT]:
+        summary = case_summary(case)
+        summary["pseudo"] = pseudo
+        out.append(summary)
+    await _name_actors(app, out, "claimed_by")
+    return {"queues": queues, "cases": out, "more": len(found) > SEARCH_LIMIT}
 
 
 async def case_view(app: Causerie, console: ConsoleSession, case_id: int) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from causerie.storage.tables import case_items, cases
+from causerie.storage.tables import case_items, cases, sessions
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,7 @@ class Case:
     outcome: str | None
     created_at: int
     updated_at: int
+    closed_at: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ def _case(r: object) -> Case:
     m = r._mapping  # type: ignore[attr-defined]
     return Case(m["id"], m["kind"], m["target_kind"], m["target"], m["category"], m["role"], m["priority"],
                 m["status"], bool(m["urgent"]), m["claimed_by"], m["excluded_moderator"], m["decision_id"],
-                m["outcome"], m["created_at"], m["updated_at"])
+                m["outcome"], m["created_at"], m["updated_at"], m["closed_at"])
 
 
 def _item(r: object) -> CaseItem:
@@ -106,6 +107,30 @@ class CaseStore:
                                                                 cases.c.target == target))
                                        .order_by(cases.c.id))).all()
         return [_case(r) for r in rows]
+
+    async def search_closed(self, roles: list[str], *, target: str | None = None, category: str | None = None,
+                            since: int | None = None, until: int | None = None, limit: int = 100
+                            ) -> list[tuple[Case, str | None]]:
+        """Closed cases of these queues, newest closed first, with the target's pseudonym (room cases:
+        None). `target` is a pseudonym (case-insensitive; any session that bore it) or a room id;
+        `since` and `until` bound the closing time (ms, `until` excluded)."""
+        joined = cases.outerjoin(sessions, and_(cases.c.target_kind == "session", sessions.c.id == cases.c.target))
+        cond = [cases.c.status == "closed", cases.c.role.in_(roles)]
+        if target:
+            key = target.casefold()
+            cond.append(or_(sessions.c.pseudo_key == key,
+                            and_(cases.c.target_kind == "room", cases.c.target == target)))
+        if category:
+            cond.append(cases.c.category == category)
+        if since is not None:
+            cond.append(cases.c.closed_at >= since)
+        if until is not None:
+            cond.append(cases.c.closed_at < until)
+        query = (select(cases, sessions.c.pseudo).select_from(joined).where(and_(*cond))
+                 .order_by(cases.c.closed_at.desc(), cases.c.id.desc()).limit(limit))
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [(_case(r), r._mapping["pseudo"]) for r in rows]
 
     async def claim(self, case_id: int, moderator_id: int, now: int) -> bool:
         """Atomic: True if this moderator now holds the case (or already did); False if another does."""

@@ -23,7 +23,7 @@ from causerie.moderation.decisions import ActionRequest, do_act, do_appeal, do_a
 from causerie.moderation.reports import do_report, do_set_trusted_flagger
 from causerie.moderation.roles import ADMIN, readable_queues, require
 from causerie.moderation.service import Watcher
-from causerie.moderation.views import bundle_view, case_view, legal_view, queue_view
+from causerie.moderation.views import bundle_view, case_view, closed_view, legal_view, queue_view
 from causerie.protocol import AppealCreate, ReportCreate, StatementReceipt
 from causerie.web.keys import APP
 
@@ -131,6 +131,14 @@ async def me(request: web.Request) -> web.Response:
 async def cases(request: web.Request) -> web.Response:
     app, console = await _console(request)
     return _json(await queue_view(app, console))
+
+
+@routes.get("/api/mod/closed-cases")
+async def closed_cases(request: web.Request) -> web.Response:
+    app, console = await _console(request)
+    q = request.query
+    return _json(await closed_view(app, console, target=q.get("target", ""), category=q.get("category", ""),
+                                   since=q.get("from", ""), until=q.get("to", "")))
 
 
 @routes.get("/api/mod/cases/{case}")

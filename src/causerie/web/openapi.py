@@ -146,6 +146,13 @@ def _moderation_paths() -> dict[str, Any]:
         "/api/mod/logout": {"post": _op("End the console session", "modLogout", ok="204")},
         "/api/mod/me": {"get": _op("The moderator, roles and CSRF token", "modMe")},
         "/api/mod/cases": {"get": _op("Open cases of the readable queues, by priority", "modCases")},
+        "/api/mod/closed-cases": {"get": {**_op("Search closed cases of the readable queues", "modClosedCases",
+                                                errors=(401, 403, 422)), "parameters": [
+            {"name": name, "in": "query", "required": False, "schema": {"type": kind}, "description": text}
+            for name, kind, text in (("target", "string", "a pseudonym (any session that bore it) or a room id"),
+                                     ("category", "string", "the case's category"),
+                                     ("from", "integer", "closed at or after (ms)"),
+                                     ("to", "integer", "closed before (ms)"))]}},
         "/api/mod/cases/{case}": {"get": _op("A case with evidence, timeline and links", "modCase", params=case)},
         "/api/mod/cases/{case}/claim": {
             "post": _op("Claim a case", "modClaim", params=case, errors=(401, 403, 404, 409)),

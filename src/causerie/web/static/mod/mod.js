@@ -111,6 +111,7 @@ function loggedIn(me) {
   $('#logout').hidden = false;
   $('#audit-tool').hidden = !hasRole('admin');
   $('#legal-tool').hidden = !hasRole('legal');
+  $('#search-tool').hidden = !['moderator', 'child_safety', 'admin'].some(hasRole); // the legal officer has no queue
   clear($('#audit-result'));
   clear($('#legal-result'));
   renderMe();
@@ -131,6 +132,8 @@ function loggedOut() {
   legalResult = null;
   clear($('#audit-result'));
   clear($('#legal-result'));
+  searchResult = null;
+  clear($('#search-result'));
   showLogin();
 }
 
@@ -697,6 +700,77 @@ async function act(body) {
 
 let auditResult = null;
 let legalResult = null; // {data} or {error}
+let searchResult = null; // {data}, {error} or {local}
+
+// --- closed cases: search by target pseudonym (or room), category and closing date ---------------
+
+function fillSearchCategories() {
+  const select = $('#search-category');
+  const value = select.value;
+  clear(select);
+  select.append(h('option', { value: '' }, t('search.any_category')),
+    ...CATEGORIES.map((c) => h('option', { value: c }, category(c))));
+  select.value = value;
+}
+
+// A date input's day, as the local midnight in milliseconds (the day after for an end bound).
+function dayStart(value, plusDays = 0) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays).getTime();
+}
+
+async function searchClosed(event) {
+  event.preventDefault();
+  const params = new URLSearchParams();
+  const target = $('#search-target').value.trim();
+  if (target) params.set('target', target);
+  if ($('#search-category').value) params.set('category', $('#search-category').value);
+  const from = dayStart($('#search-from').value);
+  const to = dayStart($('#search-to').value, 1);
+  if (from != null) params.set('from', String(from));
+  if (to != null) params.set('to', String(to));
+  if (from != null && to != null && from >= to) {
+    searchResult = { local: 'search.bad_dates' };
+    renderSearch();
+    $('#search-from').focus();
+    return;
+  }
+  $('#search-submit').disabled = true;
+  try {
+    searchResult = { data: await call('GET', `/api/mod/closed-cases?${params}`) };
+  } catch (err) {
+    searchResult = { error: err };
+  } finally {
+    $('#search-submit').disabled = false;
+  }
+  renderSearch();
+}
+
+function renderSearch() {
+  const out = $('#search-result');
+  clear(out);
+  if (!searchResult) return;
+  if (searchResult.local || searchResult.error) {
+    out.append(h('p', { class: 'form-error' }, searchResult.local ? t(searchResult.local) : errorText(searchResult.error)));
+    return;
+  }
+  const { cases, more } = searchResult.data;
+  out.append(h('p', {}, t(cases.length ? 'search.count' : 'search.none', { count: cases.length })));
+  if (cases.length) {
+    out.append(h('ul', { class: 'queue', id: 'search-cases' }, cases.map((c) => h('li', {}, h('button', {
+      type: 'button', class: 'case-link', dataset: { case: String(c.id) }, onclick: () => loadCase(c.id),
+    },
+    h('span', { class: 'case-line' }, t('queue.line', {
+      id: c.id, kind: t(`kind.${c.kind}`), category: category(c.category),
+      target: c.pseudo || (c.target_kind === 'room' ? t('queue.room', { room: c.target }) : t('queue.unknown')),
+    })),
+    h('span', { class: 'case-meta' }, t('search.meta', {
+      outcome: c.outcome || '', by: who(c.claimed_by, c.claimed_by_name), at: formatDate(c.closed_at),
+    })))))));
+  }
+  if (more) out.append(h('p', { class: 'hint' }, t('search.more')));
+}
 
 async function verifyAudit() {
   $('#audit-verify').disabled = true;
@@ -779,6 +853,8 @@ async function boot() {
   $('#logout').addEventListener('click', logout);
   $('#audit-verify').addEventListener('click', verifyAudit);
   $('#legal-form').addEventListener('submit', lookUpSession);
+  $('#search-form').addEventListener('submit', searchClosed);
+  fillSearchCategories();
   $('#lang-toggle').addEventListener('click', () => setLang(getLang() === 'fr' ? 'en' : 'fr'));
   onLanguageChange(() => {
     renderMe();
@@ -786,6 +862,8 @@ async function boot() {
     renderCase();
     renderAudit();
     renderLegal();
+    fillSearchCategories();
+    renderSearch();
     if (console_.me) setLive($('#live').classList.contains('on'));
   });
   try {
