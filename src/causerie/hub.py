@@ -46,6 +46,10 @@ class Connection(Protocol):
         number: while the connection is being resumed it waits, and is dropped if the resume backlog
         already carried it (`web/connection.py`)."""
 
+    def send_batch(self, frames: list[bytes], wire: bytes) -> None:
+        """Send several JSON frames pushed by the hub whose WebSocket frames, joined, are `wire`: one
+        write instead of one per frame (held one by one while the connection is being resumed)."""
+
     def close_soon(self, code: int) -> None: ...
 
 
@@ -272,13 +276,19 @@ class Hub:
         self._flush = None
         rooms, added, removed = self._dirty_rooms, self._added, self._removed
         self._dirty_rooms, self._added, self._removed = {}, {}, {}
-        counts = [(band, encode(Members(room=room, count=self.directory.count(room)))) for room, band in rooms.items()]
+        # The member counts of a band are the same frames for every session of the band: built once,
+        # and written to each connection in one piece (one system call, not one per room).
+        by_band: dict[Band, list[bytes]] = {}
+        for room, band in rooms.items():
+            by_band.setdefault(band, []).append(encode(Members(room=room, count=self.directory.count(room))))
+        batches = {band: (frames, b"".join(text_frame(f) for f in frames)) for band, frames in by_band.items()}
         for session in self.local.values():
-            if session.conn is None:
+            conn = session.conn
+            if conn is None:
                 continue
-            for band, frame in counts:
-                if session.person.band is band:
-                    session.send(frame)
+            batch = batches.get(session.person.band)
+            if batch is not None:
+                conn.send_batch(*batch)
             if session.visible is None:
                 continue
             gone = [p.pseudo for sid, p in removed.items() if sid in session.visible]

@@ -51,6 +51,14 @@ class WsConnection:
         else:
             self.send_wire(text_frame(frame))
 
+    def send_batch(self, frames: list[bytes], wire: bytes) -> None:
+        """Frames pushed by the hub together (`wire`: their WebSocket frames joined), in one write."""
+        if self.held is not None:
+            for frame in frames:
+                self._hold(("", 0, frame))
+        else:
+            self.send_wire(wire)
+
     def send_seq(self, key: str, seq: int, wire: bytes, frame: bytes) -> None:
         """A sequenced message pushed by the hub (held during a `hello`, then sent unless resumed)."""
         if self.held is not None:
