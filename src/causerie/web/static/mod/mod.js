@@ -509,7 +509,7 @@ function bundleEvidence(ev, index) {
     t('evidence.person_line', { pseudo: p.pseudo, age: p.age, gender: t(`gender.${p.gender}`),
       band: t(`band.${p.band}`), commune: p.commune, dep: p.departement }), ' · ',
     t('bundle.session_times', { start: formatDate(p.started_at),
-      end: p.ended_at ? formatDate(p.ended_at) : t('legal.not_ended') }))))));
+      end: p.ended_at ? formatDate(p.ended_at) : t('legal.not_ended') })))));
   return box;
 }
 
