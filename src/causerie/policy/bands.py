@@ -37,18 +37,18 @@ async def check_entry_band(app: Causerie, band: Band, age: int, device_hash: str
     """
     p = app.settings.policy
     since = app.clock.now_ms() - int(p.age_memory_days * 86_400_000)
-    seen = await app.sessions.declared_bands(device_hash, network_hash if p.network_age_rule else None, since)
+    # The device and the network in one look-up; the network counts for the rule only when it is on.
+    seen = await app.sessions.declared_bands(device_hash, network_hash, since)
+    ruled = seen if p.network_age_rule else [s for s in seen if s[2] == "device"]
     verdict = EntryVerdict()
-    adult_via = sorted({via for _, seen_band, via in seen if seen_band == Band.ADULT.value})
+    adult_via = sorted({via for _, seen_band, via in ruled if seen_band == Band.ADULT.value})
     if band is Band.TEEN and adult_via:
         await record_signal(app, "adult_device_in_teen_band", device_hash=device_hash, network_hash=network_hash,
                             data={"declared_age": age, "via": adult_via,
-                                  "sessions": sorted({sid for sid, b, _ in seen if b == Band.ADULT.value})})
+                                  "sessions": sorted({sid for sid, b, _ in ruled if b == Band.ADULT.value})})
         raise CauserieError("entry_unavailable")
     # Every earlier session of the other band on this device or network (also on the network when the
     # network rule is off: the signal costs nothing and moderators may want it).
-    if not p.network_age_rule:
-        seen += await app.sessions.declared_bands(None, network_hash, since)
     other = {(sid, via) for sid, seen_band, via in seen if seen_band != band.value}
     for via in sorted({via for _, via in other}):
         verdict.changes.append({"from": next(b for _, b, v in seen if v == via and b != band.value),

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.storage.tables import appeals, decisions, sanctions, statement_outbox
+
+# Asked at every entry, built once (storage/sessions.py says why).
+_ANY_PENDING = select(statement_outbox.c.id).where(and_(statement_outbox.c.device_hash == bindparam("device"),
+                                                        statement_outbox.c.delivered_at.is_(None))).limit(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +182,10 @@ class StatementOutbox:
         query = (select(statement_outbox.c.id, statement_outbox.c.decision_id, statement_outbox.c.frame)
                  .where(and_(statement_outbox.c.device_hash == device_hash, statement_outbox.c.delivered_at.is_(None)))
                  .order_by(statement_outbox.c.id).limit(limit))
-        out = []
+        out: list[PendingStatement] = []
+        async with self.engine.connect() as conn:  # nearly always nothing (every entry asks): a read first
+            if not (await conn.execute(_ANY_PENDING, {"device": device_hash})).first():
+                return out
         async with self.engine.begin() as conn:
             for row in (await conn.execute(query)).all():
                 result = await conn.execute(update(statement_outbox).where(and_(

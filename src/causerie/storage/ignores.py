@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, insert, select
+from sqlalchemy import and_, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.storage.tables import ignores
+
+_OF = select(ignores.c.ignored_id).where(ignores.c.session_id == bindparam("sid"))  # built once (on `hello`)
 
 
 class IgnoreStore:
@@ -28,8 +30,7 @@ class IgnoreStore:
 
     async def of(self, session_id: str) -> set[str]:
         async with self.engine.connect() as conn:
-            return set((await conn.execute(
-                select(ignores.c.ignored_id).where(ignores.c.session_id == session_id))).scalars())
+            return set((await conn.execute(_OF, {"sid": session_id})).scalars())
 
     async def ignores(self, session_id: str, other: str) -> bool:
         async with self.engine.connect() as conn:

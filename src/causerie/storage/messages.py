@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select, tuple_, update
+from sqlalchemy import and_, bindparam, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.storage.tables import messages, rooms
@@ -24,6 +24,15 @@ class StoredMessage:
 
 _COLUMNS = (messages.c.room_id, messages.c.seq, messages.c.session_id, messages.c.pseudo, messages.c.text,
             messages.c.client_id, messages.c.created_at)
+
+
+# The history of a `join` and the backlog of a resume, built once: see storage/sessions.py.
+_LATEST = (select(*_COLUMNS).where(messages.c.room_id == bindparam("room"))
+           .order_by(messages.c.seq.desc()).limit(bindparam("n")))
+_BEFORE = (select(*_COLUMNS).where(and_(messages.c.room_id == bindparam("room"), messages.c.seq < bindparam("seq")))
+           .order_by(messages.c.seq.desc()).limit(bindparam("n")))
+_AFTER = (select(*_COLUMNS).where(and_(messages.c.room_id == bindparam("room"), messages.c.seq > bindparam("seq")))
+          .order_by(messages.c.seq.desc()).limit(bindparam("n")))
 
 
 def _message(row: object) -> StoredMessage:
@@ -128,19 +137,15 @@ class MessageStore:
 
     async def before(self, room_id: str, before: int | None, limit: int) -> list[StoredMessage]:
         """Up to `limit` messages with seq < before (all when None), oldest first."""
-        cond = messages.c.room_id == room_id
-        if before is not None:
-            cond = and_(cond, messages.c.seq < before)
-        query = select(*_COLUMNS).where(cond).order_by(messages.c.seq.desc()).limit(limit)
+        query, params = (_LATEST, {"room": room_id, "n": limit}) if before is None else \
+            (_BEFORE, {"room": room_id, "seq": before, "n": limit})
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
+            rows = (await conn.execute(query, params)).all()
         return [_message(r) for r in reversed(rows)]
 
     async def after(self, room_id: str, after: int, cap: int) -> tuple[list[StoredMessage], bool]:
         """The newest `cap` messages with seq > after, oldest first, and whether some were cut."""
-        query = (select(*_COLUMNS).where(and_(messages.c.room_id == room_id, messages.c.seq > after))
-                 .order_by(messages.c.seq.desc()).limit(cap + 1))
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
+            rows = (await conn.execute(_AFTER, {"room": room_id, "seq": after, "n": cap + 1})).all()
         truncated = len(rows) > cap
         return [_message(r) for r in reversed(rows[:cap])], truncated

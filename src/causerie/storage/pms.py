@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -39,6 +39,9 @@ class StoredPm:
 
 
 _CONV = (convs.c.id, convs.c.a_session, convs.c.b_session, convs.c.last_seq, convs.c.a_read, convs.c.b_read)
+# Built once (read on every `hello`): see storage/sessions.py.
+_OF = select(*_CONV).where(or_(convs.c.a_session == bindparam("sid"), convs.c.b_session == bindparam("sid"))) \
+    .order_by(convs.c.id)
 _PM = (pm_messages.c.pm_id, pm_messages.c.seq, pm_messages.c.session_id, pm_messages.c.text,
        pm_messages.c.client_id, pm_messages.c.created_at)
 
@@ -78,9 +81,8 @@ class PmStore:
             return existing, False
 
     async def of(self, session_id: str) -> list[ConversationRecord]:
-        query = select(*_CONV).where(or_(convs.c.a_session == session_id, convs.c.b_session == session_id))
         async with self.engine.connect() as conn:
-            return [ConversationRecord(*r) for r in (await conn.execute(query.order_by(convs.c.id))).all()]
+            return [ConversationRecord(*r) for r in (await conn.execute(_OF, {"sid": session_id})).all()]
 
     async def _by_client_id(self, conn: AsyncConnection, session_id: str, client_id: str) -> StoredPm | None:
         row = (await conn.execute(select(*_PM).where(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, bindparam, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,6 +13,12 @@ from causerie.storage.tables import room_invites, room_members, rooms
 def _room(row: object) -> Room:
     r = row._mapping  # type: ignore[attr-defined]
     return Room(r["id"], r["name_fr"], r["name_en"], Band(r["band"]), RoomKind(r["kind"]), r["owner"])
+
+
+# Built once (the entry and `hello` paths): see storage/sessions.py.
+_ADD_MEMBER = insert(room_members)
+_ROOMS_OF = (select(room_members.c.room_id).where(room_members.c.session_id == bindparam("sid"))
+             .order_by(room_members.c.joined_at))
 
 
 class RoomStore:
@@ -72,8 +78,7 @@ class RoomStore:
         """True if added, False if already a member."""
         try:
             async with self.engine.begin() as conn:
-                await conn.execute(insert(room_members).values(room_id=room_id, session_id=session_id,
-                                                               joined_at=now))
+                await conn.execute(_ADD_MEMBER, {"room_id": room_id, "session_id": session_id, "joined_at": now})
         except IntegrityError:
             return False
         return True
@@ -94,9 +99,7 @@ class RoomStore:
 
     async def rooms_of(self, session_id: str) -> list[str]:
         async with self.engine.connect() as conn:
-            return list((await conn.execute(
-                select(room_members.c.room_id).where(room_members.c.session_id == session_id)
-                .order_by(room_members.c.joined_at))).scalars())
+            return list((await conn.execute(_ROOMS_OF, {"sid": session_id})).scalars())
 
     async def members(self) -> dict[str, set[str]]:
         """Every room's members (used to build a node's view at start-up)."""

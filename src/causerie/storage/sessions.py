@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Select, and_, bindparam, literal_column, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -42,6 +42,36 @@ def _record(row: object) -> SessionRecord:
                          r["started_at"], r["ended_at"])
 
 
+# The statements of the entry and `hello` paths are built once: building a statement costs more than
+# SQLAlchemy's compiled-cache look-up and the SQLite statement together (docs/performance.md).
+_INSERT = sessions.insert()
+_BY_TOKEN = select(sessions).where(sessions.c.token_hash == bindparam("token_hash"))
+_BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id"))
+_BANDS: dict[tuple[bool, bool, int], Select[tuple[str, str, str, int]]] = {}
+
+
+def _bands_query(device: bool, network: bool, per_band: int) -> Select[tuple[str, str, str, int]]:
+    """One statement for `declared_bands`: up to four index range seeks (device and network, adult and
+    teen), each newest first and limited, joined with UNION ALL."""
+    key = (device, network, per_band)
+    query = _BANDS.get(key)
+    if query is None:
+        parts = []
+        for via, column, wanted in (("device", sessions.c.device_hash, device),
+                                    ("network", sessions.c.network_hash, network)):
+            if not wanted:
+                continue
+            for band in ("adult", "teen"):
+                part = (select(sessions.c.id, sessions.c.band, literal_column(f"'{via}'").label("via"),
+                               sessions.c.started_at)
+                        .where(and_(column == bindparam(via), sessions.c.band == band,
+                                    sessions.c.started_at >= bindparam("since")))
+                        .order_by(sessions.c.started_at.desc()).limit(per_band).subquery())
+                parts.append(select(part.c.id, part.c.band, part.c.via, part.c.started_at))
+        query = _BANDS[key] = select(union_all(*parts).subquery())  # type: ignore[assignment]
+    return query  # type: ignore[return-value]
+
+
 class SessionStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -58,7 +88,7 @@ class SessionStore:
         )
         try:
             async with self.engine.begin() as conn:
-                await conn.execute(sessions.insert().values(**values))
+                await conn.execute(_INSERT, values)
         except IntegrityError as exc:
             if is_unique_violation(exc):
                 raise CauserieError("pseudo_taken") from None
@@ -66,12 +96,12 @@ class SessionStore:
 
     async def by_token_hash(self, token_hash: str) -> SessionRecord | None:
         async with self.engine.connect() as conn:
-            row = (await conn.execute(select(sessions).where(sessions.c.token_hash == token_hash))).first()
+            row = (await conn.execute(_BY_TOKEN, {"token_hash": token_hash})).first()
         return _record(row) if row else None
 
     async def by_id(self, session_id: str) -> SessionRecord | None:
         async with self.engine.connect() as conn:
-            row = (await conn.execute(select(sessions).where(sessions.c.id == session_id))).first()
+            row = (await conn.execute(_BY_ID, {"session_id": session_id})).first()
         return _record(row) if row else None
 
     async def live_by_pseudo(self, pseudo: str) -> SessionRecord | None:
@@ -93,20 +123,19 @@ class SessionStore:
         device or network (either may be None to skip it): the age-consistency rule (policy/bands.py).
 
         At most `per_band` sessions per band and per kind of link, newest first: enough to decide and
-        to name examples in a signal, and one index range seek each, whatever the network's size.
+        to name examples in a signal, and one index range seek each, whatever the network's size — all
+        in one statement. Rows come device first, then network; adult, then teen; newest first.
         """
-        out: list[tuple[str, str, str]] = []
+        if device_hash is None and network_hash is None:
+            return []
+        query = _bands_query(device_hash is not None, network_hash is not None, per_band)
+        params = {"device": device_hash, "network": network_hash, "since": since}
         async with self.engine.connect() as conn:
-            for via, column, value in (("device", sessions.c.device_hash, device_hash),
-                                       ("network", sessions.c.network_hash, network_hash)):
-                if value is None:
-                    continue
-                for band in ("adult", "teen"):
-                    query = (select(sessions.c.id).where(and_(column == value, sessions.c.band == band,
-                                                              sessions.c.started_at >= since))
-                             .order_by(sessions.c.started_at.desc()).limit(per_band))
-                    out += [(sid, band, via) for sid in (await conn.execute(query)).scalars()]
-        return out
+            rows = (await conn.execute(query, params)).all()
+        # UNION ALL promises no order: put the rows back in the order above
+        part = {("device", "adult"): 0, ("device", "teen"): 1, ("network", "adult"): 2, ("network", "teen"): 3}
+        rows.sort(key=lambda r: (part[(r[2], r[1])], -r[3]))
+        return [(sid, band, via) for sid, band, via, _ in rows]
 
     async def set_pm_policy(self, session_id: str, policy: str) -> None:
         async with self.engine.begin() as conn:
