@@ -191,6 +191,19 @@ def test_report_ban_statement_appeal_and_held_message(browser, people, pseudo, m
     expect(mod1.locator("#case-decisions")).to_contain_text("Exclure")
     expect(mod1.locator("#queue .case-link", has_text=rude_name)).to_have_count(0)
 
+    # the evidence bundle: the digest recomputed by the server, verified; then the case among closed ones
+    mod1.get_by_role("button", name="Préparer le dossier de preuves").click()
+    expect(mod1.locator("#bundle-verified")).to_contain_text("Preuves vérifiées")
+    bundle = mod1.locator(".bundle-evidence").first
+    expect(bundle).to_contain_text("avant et")
+    expect(bundle.locator("li.reported .ev-text")).to_have_text("tu m'énerves avec tes questions idiotes")
+    expect(mod1.locator("#bundle")).to_contain_text("Chaîne de conservation")
+    assert violations(mod1) == [], "evidence bundle"
+    mod1.get_by_label("Pseudo visé (ou salon)").fill(rude_name.lower())
+    mod1.get_by_role("button", name="Rechercher").click()
+    expect(mod1.locator("#search-cases .case-link", has_text=rude_name)).to_have_count(1)
+    assert violations(mod1) == [], "closed-case search"
+
     # the banned person reads the statement of reasons (the session has ended behind it) and appeals
     statement = rude.locator("#statement-dialog")
     expect(statement).to_be_visible()
@@ -226,6 +239,7 @@ def test_report_ban_statement_appeal_and_held_message(browser, people, pseudo, m
     mod2.locator("#queue .case-link", has_text="recours").click()
     expect(mod2.locator(".item-appeal")).to_contain_text("c'était une blague entre nous")
     expect(mod2.locator(".item-appeal")).to_contain_text("Exclure")
+    expect(mod2.locator(".item-appeal")).to_contain_text("par camille")  # by name, not "modérateur n°"
     mod2.get_by_role("button", name="Prendre ce dossier").click()
     mod2.get_by_label("Motif (envoyé à la personne)").fill("Contexte de plaisanterie établi.")
     assert violations(mod2) == [], "appeal case"
