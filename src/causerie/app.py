@@ -22,6 +22,7 @@ from causerie.presence import Directory
 from causerie.screening import Screener
 from causerie.storage import database
 from causerie.storage.audit import AuditStore
+from causerie.storage.fastread import Reader
 from causerie.storage.ignores import IgnoreStore
 from causerie.storage.messages import MessageStore
 from causerie.storage.pms import PmStore
@@ -102,6 +103,7 @@ class Causerie:
             task.cancel()
         await self.cluster.close()
         await self.broker.close()
+        Reader.of(self.engine).close()
         await self.engine.dispose()
 
     def spawn(self, coro: object) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from causerie.storage.fastread import Reader
 from causerie.storage.tables import appeals, decisions, sanctions, statement_outbox
 
 # Asked at every entry, built once (storage/sessions.py says why).
@@ -183,9 +184,8 @@ class StatementOutbox:
                  .where(and_(statement_outbox.c.device_hash == device_hash, statement_outbox.c.delivered_at.is_(None)))
                  .order_by(statement_outbox.c.id).limit(limit))
         out: list[PendingStatement] = []
-        async with self.engine.connect() as conn:  # nearly always nothing (every entry asks): a read first
-            if not (await conn.execute(_ANY_PENDING, {"device": device_hash})).first():
-                return out
+        if not await Reader.of(self.engine).first(_ANY_PENDING, {"device": device_hash}):
+            return out  # nearly always nothing (every entry asks): a read first, no transaction
         async with self.engine.begin() as conn:
             for row in (await conn.execute(query)).all():
                 result = await conn.execute(update(statement_outbox).where(and_(

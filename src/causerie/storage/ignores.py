@@ -6,6 +6,7 @@ from sqlalchemy import and_, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from causerie.storage.fastread import Reader
 from causerie.storage.tables import ignores
 
 _OF = select(ignores.c.ignored_id).where(ignores.c.session_id == bindparam("sid"))  # built once (on `hello`)
@@ -29,8 +30,7 @@ class IgnoreStore:
                 and_(ignores.c.session_id == session_id, ignores.c.ignored_id == ignored_id)))
 
     async def of(self, session_id: str) -> set[str]:
-        async with self.engine.connect() as conn:
-            return set((await conn.execute(_OF, {"sid": session_id})).scalars())
+        return {r[0] for r in await Reader.of(self.engine).all(_OF, {"sid": session_id})}
 
     async def ignores(self, session_id: str, other: str) -> bool:
         async with self.engine.connect() as conn:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from causerie.storage.fastread import Reader
 from causerie.storage.tables import messages, rooms
 
 
@@ -139,13 +140,11 @@ class MessageStore:
         """Up to `limit` messages with seq < before (all when None), oldest first."""
         query, params = (_LATEST, {"room": room_id, "n": limit}) if before is None else \
             (_BEFORE, {"room": room_id, "seq": before, "n": limit})
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(query, params)).all()
+        rows = await Reader.of(self.engine).all(query, params)
         return [_message(r) for r in reversed(rows)]
 
     async def after(self, room_id: str, after: int, cap: int) -> tuple[list[StoredMessage], bool]:
         """The newest `cap` messages with seq > after, oldest first, and whether some were cut."""
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(_AFTER, {"room": room_id, "seq": after, "n": cap + 1})).all()
+        rows = await Reader.of(self.engine).all(_AFTER, {"room": room_id, "seq": after, "n": cap + 1})
         truncated = len(rows) > cap
         return [_message(r) for r in reversed(rows[:cap])], truncated

@@ -8,6 +8,7 @@ from sqlalchemy import and_, bindparam, case, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from causerie.storage.fastread import Reader
 from causerie.storage.tables import pm_conversations as convs
 from causerie.storage.tables import pm_messages
 
@@ -81,8 +82,7 @@ class PmStore:
             return existing, False
 
     async def of(self, session_id: str) -> list[ConversationRecord]:
-        async with self.engine.connect() as conn:
-            return [ConversationRecord(*r) for r in (await conn.execute(_OF, {"sid": session_id})).all()]
+        return [ConversationRecord(*r) for r in await Reader.of(self.engine).all(_OF, {"sid": session_id})]
 
     async def _by_client_id(self, conn: AsyncConnection, session_id: str, client_id: str) -> StoredPm | None:
         row = (await conn.execute(select(*_PM).where(

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.domain import Band, Room, RoomKind
+from causerie.storage.fastread import Reader
 from causerie.storage.tables import room_invites, room_members, rooms
 
 
@@ -98,8 +99,7 @@ class RoomStore:
         return ids
 
     async def rooms_of(self, session_id: str) -> list[str]:
-        async with self.engine.connect() as conn:
-            return list((await conn.execute(_ROOMS_OF, {"sid": session_id})).scalars())
+        return [r[0] for r in await Reader.of(self.engine).all(_ROOMS_OF, {"sid": session_id})]
 
     async def members(self) -> dict[str, set[str]]:
         """Every room's members (used to build a node's view at start-up)."""

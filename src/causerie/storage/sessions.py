@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from causerie.domain import Band, Gender, Person, Place
 from causerie.errors import CauserieError
 from causerie.storage.database import is_unique_violation
+from causerie.storage.fastread import Reader
 from causerie.storage.tables import sessions
 
 
@@ -34,8 +35,11 @@ class Origin:
     user_agent: str
 
 
+_KEYS = tuple(c.key for c in sessions.columns)
+
+
 def _record(row: object) -> SessionRecord:
-    r = row._mapping  # type: ignore[attr-defined]
+    r = dict(zip(_KEYS, row, strict=True))  # type: ignore[call-overload]
     place = Place(r["postal_code"], r["insee"], r["commune"], r["departement"], r["lat"], r["lon"])
     person = Person(r["id"], r["pseudo"], r["age"], Gender(r["gender"]), Band(r["band"]), place)
     return SessionRecord(person, r["pm_policy"], r["token_hash"], r["device_hash"], r["network_hash"],
@@ -75,6 +79,7 @@ def _bands_query(device: bool, network: bool, per_band: int) -> Select[tuple[str
 class SessionStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.read = Reader.of(engine)
 
     async def create(self, person: Person, *, token_hash: str, device_hash: str, network_hash: str,
                      origin: Origin, pm_policy: str, now: int) -> None:
@@ -95,13 +100,11 @@ class SessionStore:
             raise
 
     async def by_token_hash(self, token_hash: str) -> SessionRecord | None:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(_BY_TOKEN, {"token_hash": token_hash})).first()
+        row = await self.read.first(_BY_TOKEN, {"token_hash": token_hash})
         return _record(row) if row else None
 
     async def by_id(self, session_id: str) -> SessionRecord | None:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(_BY_ID, {"session_id": session_id})).first()
+        row = await self.read.first(_BY_ID, {"session_id": session_id})
         return _record(row) if row else None
 
     async def live_by_pseudo(self, pseudo: str) -> SessionRecord | None:
@@ -130,8 +133,7 @@ class SessionStore:
             return []
         query = _bands_query(device_hash is not None, network_hash is not None, per_band)
         params = {"device": device_hash, "network": network_hash, "since": since}
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(query, params)).all()
+        rows = await self.read.all(query, params)
         # UNION ALL promises no order: put the rows back in the order above
         part = {("device", "adult"): 0, ("device", "teen"): 1, ("network", "adult"): 2, ("network", "teen"): 3}
         rows.sort(key=lambda r: (part[(r[2], r[1])], -r[3]))
