@@ -55,7 +55,7 @@ async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
     await check_entry_rate(app, device_hash, network_hash)
     band_verdict = await check_entry_band(app, band, body.age, device_hash, network_hash)
     try:
-        evasion = check_may_enter(app, keyed_hash(app, device_token), keyed_hash(app, origin.ip))
+        evasion = check_may_enter(app, device_hash, network_hash)
     except CauserieError as refused:
         # a banned person still gets the statements of reasons that never reached them, to read and appeal
         refused.extra["statements"] = await take_statements(app, device_hash)
@@ -68,8 +68,7 @@ async def do_enter(app: Causerie, body: SessionCreate, origin: Origin,
                               network_hash=network_hash, origin=origin, pm_policy=policy, now=now)
     app.policy.remember(person.session_id, SessionOrigin(device_hash, network_hash, now))
     await record_band_changes(app, band_verdict, person.session_id, device_hash, network_hash)
-    await after_entry(app, person.session_id, pseudo, keyed_hash(app, device_token), keyed_hash(app, origin.ip),
-                      evasion)
+    await after_entry(app, person.session_id, pseudo, device_hash, network_hash, evasion)
     session = LiveSession(person, policy, set(), set())
     await app.hub.hold(session)
     app.hub.start_grace(session, s.session_grace_s)
