@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -91,5 +92,15 @@ def run_server(settings: Settings) -> None:
     # The access log costs ~15 % of the server's time under load (profile in docs/performance.md):
     # off unless CAUSERIE_ACCESS_LOG=1. It never holds client addresses.
     access_log = logging.getLogger("aiohttp.access") if settings.access_log else None
-    web.run_app(create_app(core), host=settings.host, port=settings.port, print=None,
+    application = create_app(core)
+
+    async def freeze(_app: web.Application) -> None:
+        # What exists once started (the screening engine's lexicons and model, the modules, the rooms)
+        # lives as long as the process: out of the garbage collector's sight, a full collection costs
+        # ~0.1 ms instead of ~100 ms, and under a wave of entries it runs every few hundred of them.
+        gc.collect()
+        gc.freeze()
+
+    application.on_startup.append(freeze)  # after core.start (create_app's own start-up hook)
+    web.run_app(application, host=settings.host, port=settings.port, print=None,
                 access_log=access_log, access_log_format=ACCESS_LOG_FORMAT)
