@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.domain import Band, Room, RoomKind
+from causerie.storage.batch import BatchedInsert
 from causerie.storage.fastread import Reader
 from causerie.storage.tables import room_invites, room_members, rooms
 
@@ -25,6 +26,7 @@ _ROOMS_OF = (select(room_members.c.room_id).where(room_members.c.session_id == b
 class RoomStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._members = BatchedInsert(engine, _ADD_MEMBER)  # joins arriving together share a transaction
 
     async def seed(self, seeded: list[Room], now: int) -> None:
         """Create the seeded rooms that do not exist yet; existing rooms keep their history.
@@ -78,8 +80,7 @@ class RoomStore:
     async def add_member(self, room_id: str, session_id: str, now: int) -> bool:
         """True if added, False if already a member."""
         try:
-            async with self.engine.begin() as conn:
-                await conn.execute(_ADD_MEMBER, {"room_id": room_id, "session_id": session_id, "joined_at": now})
+            await self._members.add({"room_id": room_id, "session_id": session_id, "joined_at": now})
         except IntegrityError:
             return False
         return True

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.domain import Band, Gender, Person, Place
 from causerie.errors import CauserieError
+from causerie.storage.batch import BatchedInsert
 from causerie.storage.database import is_unique_violation
 from causerie.storage.fastread import Reader
 from causerie.storage.tables import sessions
@@ -80,6 +81,7 @@ class SessionStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.read = Reader.of(engine)
+        self._inserts = BatchedInsert(engine, _INSERT)  # entries arriving together share a transaction
 
     async def create(self, person: Person, *, token_hash: str, device_hash: str, network_hash: str,
                      origin: Origin, pm_policy: str, now: int) -> None:
@@ -92,8 +94,7 @@ class SessionStore:
             ip_port=origin.port, user_agent=origin.user_agent[:512], pm_policy=pm_policy, started_at=now,
         )
         try:
-            async with self.engine.begin() as conn:
-                await conn.execute(_INSERT, values)
+            await self._inserts.add(values)
         except IntegrityError as exc:
             if is_unique_violation(exc):
                 raise CauserieError("pseudo_taken") from None
