@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -62,9 +62,6 @@ class PolicySettings:
     # A signal of the same kind for the same key is recorded at most once per this many seconds (a flood
     # of refusals is one signal, not thousands).
     signal_quiet_s: float = 60.0
-
-    def with_(self, **changes: Any) -> PolicySettings:
-        return replace(self, **changes)
 
 
 def from_env(env: dict[str, str] | Any) -> PolicySettings:

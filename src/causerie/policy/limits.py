@@ -55,12 +55,12 @@ class MemoryLimiter:
         if waits:
             return max(waits, key=lambda w: w.seconds)
         if len(self._buckets) > self.MAX_KEYS:
-            self._prune(now)
+            self._prune()
         for level, (key, _) in zip(levels, buckets, strict=True):
             self._buckets[key] = (max(0.0, level - cost), now)
         return None
 
-    def _prune(self, now: int) -> None:
+    def _prune(self) -> None:
         # A bucket that would be full again carries no information: forget it. (Rates are not kept per
         # key, so the oldest half goes; a forgotten bucket starts full, the lenient side.)
         for key, _ in sorted(self._buckets.items(), key=lambda kv: kv[1][1])[: len(self._buckets) // 2]:
