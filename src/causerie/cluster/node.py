@@ -260,12 +260,8 @@ class ClusterNode:
 
         # `directory` events arriving during the reload are applied after it, not undone by it.
         await app.hub.load_directory(reload)
-        policy = getattr(app, "policy", None)
-        if policy is not None and hasattr(app, "signals"):
-            policy.slow = {m.room_id: m for m in await app.signals.slow_modes()}
-        moderation = getattr(app, "moderation", None)
-        if moderation is not None:
-            await moderation.reload_sanctions()
+        await app.policy.load_slow_modes()
+        await app.moderation.reload_sanctions()
         for session in list(app.hub.local.values()):
             if session.id not in live:
                 if session.conn is not None:

@@ -41,8 +41,12 @@ class Policy:
         self._quiet: dict[tuple[str, str], int] = {}  # (signal kind, key) → last recorded (ms)
 
     async def start(self) -> None:
-        self.slow = {m.room_id: m for m in await self.app.signals.slow_modes()}
+        await self.load_slow_modes()
         await self.app.broker.subscribe(POLICY_TOPIC, self._on_event)
+
+    async def load_slow_modes(self) -> None:
+        """The rooms' slow modes, from storage (at start, and after the bus was away)."""
+        self.slow = {m.room_id: m for m in await self.app.signals.slow_modes()}
 
     def _on_event(self, _topic: str, event: Event) -> None:
         if event.kind == "slow_mode":
