@@ -261,7 +261,7 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
         sanction_rows, case_id=case.id, moderator_id=mod_id, action=action,
         target_session=target.person.session_id, device_hash=target.device_hash, network_hash=target.network_hash,
         room_id=req.room, category=category, reason=req.reason, duration_s=duration, expires_at=expires,
-        appeal_token_hash=hashlib.sha256(appeal_token.encode()).hexdigest(), appeal_until=appeal_until,
+        appeal_token_hash=_sha256(appeal_token), appeal_until=appeal_until,
         created_at=now)
     await record(app, actor=console.actor, action=action, target=f"session:{target.person.session_id}",
                  data={"case": case.id, "decision": decision_id, "category": category, "duration_s": duration,
@@ -372,17 +372,13 @@ async def _blocked_message(app: Causerie, decision_id: int) -> int | None:
 # --- appeals ----------------------------------------------------------------------------------
 
 
-def _appeal_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 async def do_appeal(app: Causerie, token: str, text: str) -> AppealCreated:
     """The person contests a decision with the token of its statement of reasons; a case goes to the
     queue, for a moderator other than the one who decided (and never to automation alone)."""
     text = text.strip()
     if not 1 <= len(text) <= 2000:
         raise CauserieError("report_invalid", detail="the appeal text is 1 to 2000 characters")
-    decision = await app.moderation.decisions.by_appeal_token(_appeal_token_hash(token)) if token else None
+    decision = await app.moderation.decisions.by_appeal_token(_sha256(token)) if token else None
     if decision is None:
         raise CauserieError("appeal_invalid")
     now = app.clock.now_ms()
@@ -414,7 +410,7 @@ async def do_appeal(app: Causerie, token: str, text: str) -> AppealCreated:
 
 
 async def do_appeal_status(app: Causerie, token: str) -> AppealStatus:
-    decision = await app.moderation.decisions.by_appeal_token(_appeal_token_hash(token)) if token else None
+    decision = await app.moderation.decisions.by_appeal_token(_sha256(token)) if token else None
     if decision is None:
         raise CauserieError("appeal_invalid")
     appeal = await app.moderation.decisions.appeal_of(decision.id)
