@@ -52,29 +52,25 @@ def _record(row: object) -> SessionRecord:
 _INSERT = sessions.insert()
 _BY_TOKEN = select(sessions).where(sessions.c.token_hash == bindparam("token_hash"))
 _BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id"))
-_BANDS: dict[tuple[bool, bool, int], Select[tuple[str, str, str, int]]] = {}
+_PER_BAND = 10  # `declared_bands`: enough to decide and to name examples in a signal
 
 
-def _bands_query(device: bool, network: bool, per_band: int) -> Select[tuple[str, str, str, int]]:
-    """One statement for `declared_bands`: up to four index range seeks (device and network, adult and
-    teen), each newest first and limited, joined with UNION ALL."""
-    key = (device, network, per_band)
-    query = _BANDS.get(key)
-    if query is None:
-        parts = []
-        for via, column, wanted in (("device", sessions.c.device_hash, device),
-                                    ("network", sessions.c.network_hash, network)):
-            if not wanted:
-                continue
-            for band in ("adult", "teen"):
-                part = (select(sessions.c.id, sessions.c.band, literal_column(f"'{via}'").label("via"),
-                               sessions.c.started_at)
-                        .where(and_(column == bindparam(via), sessions.c.band == band,
-                                    sessions.c.started_at >= bindparam("since")))
-                        .order_by(sessions.c.started_at.desc()).limit(per_band).subquery())
-                parts.append(select(part.c.id, part.c.band, part.c.via, part.c.started_at))
-        query = _BANDS[key] = select(union_all(*parts).subquery())  # type: ignore[assignment]
-    return query  # type: ignore[return-value]
+def _bands_query() -> Select[tuple[str, str, str, int]]:
+    """One statement for `declared_bands`: four index range seeks (device and network, adult and teen),
+    each newest first and limited, joined with UNION ALL."""
+    parts = []
+    for via, column in (("device", sessions.c.device_hash), ("network", sessions.c.network_hash)):
+        for band in ("adult", "teen"):
+            part = (select(sessions.c.id, sessions.c.band, literal_column(f"'{via}'").label("via"),
+                           sessions.c.started_at)
+                    .where(and_(column == bindparam(via), sessions.c.band == band,
+                                sessions.c.started_at >= bindparam("since")))
+                    .order_by(sessions.c.started_at.desc()).limit(_PER_BAND).subquery())
+            parts.append(select(part.c.id, part.c.band, part.c.via, part.c.started_at))
+    return select(union_all(*parts).subquery())  # type: ignore[return-value]
+
+
+_BANDS = _bands_query()
 
 
 class SessionStore:
@@ -121,20 +117,16 @@ class SessionStore:
             rows = (await conn.execute(select(sessions).where(sessions.c.ended_at.is_(None)))).all()
         return [_record(r) for r in rows]
 
-    async def declared_bands(self, device_hash: str | None, network_hash: str | None, since: int,
-                             per_band: int = 10) -> list[tuple[str, str, str]]:
+    async def declared_bands(self, device_hash: str, network_hash: str, since: int) -> list[tuple[str, str, str]]:
         """(session id, band, "device" | "network") of sessions started since `since` (ms) on this
-        device or network (either may be None to skip it): the age-consistency rule (policy/bands.py).
+        device or network: the age-consistency rule (policy/bands.py).
 
-        At most `per_band` sessions per band and per kind of link, newest first: enough to decide and
+        At most `_PER_BAND` sessions per band and per kind of link, newest first: enough to decide and
         to name examples in a signal, and one index range seek each, whatever the network's size — all
         in one statement. Rows come device first, then network; adult, then teen; newest first.
         """
-        if device_hash is None and network_hash is None:
-            return []
-        query = _bands_query(device_hash is not None, network_hash is not None, per_band)
         params = {"device": device_hash, "network": network_hash, "since": since}
-        rows = await self.read.all(query, params)
+        rows = await self.read.all(_BANDS, params)
         # UNION ALL promises no order: put the rows back in the order above
         part = {("device", "adult"): 0, ("device", "teen"): 1, ("network", "adult"): 2, ("network", "teen"): 3}
         rows.sort(key=lambda r: (part[(r[2], r[1])], -r[3]))
