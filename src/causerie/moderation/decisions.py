@@ -14,14 +14,13 @@ from causerie.bus import Event
 from causerie.errors import CauserieError
 from causerie.hub import session_topic
 from causerie.moderation.audit import record
-from causerie.moderation.cases import access_case, check_claimed, people_seen, queue_of, severity
+from causerie.moderation.cases import check_claimed, people_seen, queue_of, severity
 from causerie.protocol import AppealCreated, AppealStatus, Name, ReportOutcome, Statement, encode
 
 if TYPE_CHECKING:
     from causerie.app import Causerie
     from causerie.moderation.accounts import ConsoleSession
     from causerie.storage.cases import Case
-    from causerie.storage.decisions import Decision
 
 MIN_TIMEOUT_S, MAX_TIMEOUT_S = 600, 7 * 24 * 3600
 MAX_BAN_S = 10 * 365 * 24 * 3600
@@ -443,8 +442,3 @@ async def _decide_appeal(app: Causerie, console: ConsoleSession, case: Case, req
     await app.moderation.cases.close(case.id, console.moderator.id, outcome, now)
     await app.moderation.publish("case", case_id=case.id, role=case.role, closed=True)
     return {"appeal": appeal.id, "outcome": outcome}
-
-
-async def access_decision_for_case(app: Causerie, console: ConsoleSession, case_id: int) -> Decision | None:
-    case = await access_case(app, console, case_id)
-    return await app.moderation.decisions.get(case.decision_id) if case.decision_id else None

@@ -110,11 +110,6 @@ class DecisionStore:
             rows = (await conn.execute(query)).all()
         return [Sanction(*r) for r in rows]
 
-    async def sanctions_of(self, decision_id: int) -> list[Sanction]:
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(select(*_SANCTION).where(sanctions.c.decision_id == decision_id))).all()
-        return [Sanction(*r) for r in rows]
-
     async def reverse(self, decision_id: int, now: int) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(update(decisions).where(decisions.c.id == decision_id).values(reversed_at=now))
