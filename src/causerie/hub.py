@@ -38,9 +38,6 @@ class Connection(Protocol):
     def send_raw(self, frame: bytes) -> None:
         """Send one JSON frame (pushed by the hub: held while the connection is being resumed)."""
 
-    def send_wire(self, wire: bytes) -> None:
-        """Send a WebSocket frame already built by `wsframe.text_frame`."""
-
     def send_seq(self, key: str, seq: int, wire: bytes, frame: bytes) -> None:
         """Send a message of a room (`room:<id>`) or a conversation (`pm:<id>`) with its sequence
         number: while the connection is being resumed it waits, and is dropped if the resume backlog
