@@ -45,3 +45,10 @@ async def add_console(server: Any, name: str, *roles: str, login: bool = True) -
     if login:
         await console.login(at=server.core.clock.now_ms() // 1000)
     return console
+
+
+async def report(client: Any, body: dict[str, Any]) -> tuple[int, Any]:
+    """A chat client reports something (POST /api/reports with its session token): (status, body)."""
+    headers = {"Authorization": f"Bearer {client.token}"}
+    async with client.http.post(f"{client.base_url}/api/reports", json=body, headers=headers) as resp:
+        return resp.status, await resp.json()

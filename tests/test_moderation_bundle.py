@@ -6,13 +6,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from causerie.storage.tables import reports
-from moderation_helpers import add_console
-
-
-async def _report(client, body: dict) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
-    headers = {"Authorization": f"Bearer {client.token}"}
-    async with client.http.post(f"{client.base_url}/api/reports", json=body, headers=headers) as resp:
-        return resp.status, await resp.json()
+from moderation_helpers import add_console, report
 
 
 async def test_bundle_recomputes_the_digest_and_stays_with_child_safety(server, new_client) -> None:
@@ -22,7 +16,7 @@ async def test_bundle_recomputes_the_digest_and_stays_with_child_safety(server, 
         await x.join("general")
     for i in range(1, 6):
         await (b if i == 3 else a).say("general", f"message {i}")
-    status, rep = await _report(a, {"category": "sexual_minor", "room": "general", "seq": 3, "text": "il insiste"})
+    status, rep = await report(a, {"category": "sexual_minor", "room": "general", "seq": 3, "text": "il insiste"})
     assert status == 201
     plain = await add_console(server, "modo1", "moderator", "admin")
     child = await add_console(server, "camille", "child_safety")

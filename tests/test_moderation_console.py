@@ -12,13 +12,7 @@ from aiohttp import ClientSession
 
 from causerie.moderation.audit import verify
 from chat_client import EntryRefused
-from moderation_helpers import PASSWORD, add_console
-
-
-async def _report(client, body: dict) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
-    headers = {"Authorization": f"Bearer {client.token}"}
-    async with client.http.post(f"{client.base_url}/api/reports", json=body, headers=headers) as resp:
-        return resp.status, await resp.json()
+from moderation_helpers import PASSWORD, add_console, report
 
 
 async def _chat_pair(new_client):  # type: ignore[no-untyped-def]
@@ -63,7 +57,7 @@ async def test_login_needs_password_and_a_fresh_totp_code(server) -> None:
 async def test_csrf_token_is_required_for_changes(server, new_client) -> None:
     a, b = await _chat_pair(new_client)
     await b.say("general", "bonjour")
-    status, rep = await _report(a, {"category": "harassment", "room": "general", "seq": 1})
+    status, rep = await report(a, {"category": "harassment", "room": "general", "seq": 1})
     assert status == 201
     console = await add_console(server, "modo1", "moderator")
     [case] = (await console.call("GET", "/api/mod/cases"))[1]["cases"]
@@ -91,8 +85,8 @@ async def test_idle_console_session_expires(server, monkeypatch) -> None:
 async def test_sexual_minor_evidence_only_for_child_safety(server, new_client) -> None:
     a, b = await _chat_pair(new_client)
     await b.say("general", "un message")
-    status, rep = await _report(a, {"category": "sexual_minor", "room": "general", "seq": 1,
-                                    "text": "il drague une ado"})
+    status, rep = await report(a, {"category": "sexual_minor", "room": "general", "seq": 1,
+                                   "text": "il drague une ado"})
     assert status == 201
     plain = await add_console(server, "modo1", "moderator", "admin")
     child = await add_console(server, "cs1", "child_safety")
@@ -128,7 +122,7 @@ async def test_evidence_stays_intact_after_messages_are_deleted(server, new_clie
     a, b = await _chat_pair(new_client)
     for i in range(1, 31):
         await (b if i == 25 else a).say("general", f"message {i}")
-    status, rep = await _report(a, {"category": "threat", "room": "general", "seq": 25, "text": "menace"})
+    status, rep = await report(a, {"category": "threat", "room": "general", "seq": 25, "text": "menace"})
     assert status == 201 and len(rep["evidence_sha256"]) == 64
     assert set(rep["message"]) == {"fr", "en"}
     # the room's history expires: every message is deleted
@@ -155,11 +149,11 @@ async def test_evidence_stays_intact_after_messages_are_deleted(server, new_clie
 async def test_report_menu_is_advertised_and_bad_reports_are_refused(server, new_client) -> None:
     a, b = await _chat_pair(new_client)
     assert "report" in a.welcome["features"]
-    assert (await _report(a, {"category": "nonsense", "pseudo": "Bruno_1"}))[1]["error"]["code"] == "category_invalid"
-    assert (await _report(a, {"category": "scam"}))[1]["error"]["code"] == "report_invalid"
-    assert (await _report(a, {"category": "scam", "room": "general", "seq": 99}))[1]["error"]["code"] == "not_found"
-    assert (await _report(a, {"category": "scam", "pseudo": "Alice_1"}))[1]["error"]["code"] == "report_invalid"
-    status, _ = await _report(a, {"category": "scam", "pseudo": "Bruno_1"})
+    assert (await report(a, {"category": "nonsense", "pseudo": "Bruno_1"}))[1]["error"]["code"] == "category_invalid"
+    assert (await report(a, {"category": "scam"}))[1]["error"]["code"] == "report_invalid"
+    assert (await report(a, {"category": "scam", "room": "general", "seq": 99}))[1]["error"]["code"] == "not_found"
+    assert (await report(a, {"category": "scam", "pseudo": "Alice_1"}))[1]["error"]["code"] == "report_invalid"
+    status, _ = await report(a, {"category": "scam", "pseudo": "Bruno_1"})
     assert status == 201
 
 
@@ -169,9 +163,9 @@ async def test_cases_merge_per_target_and_are_ordered_by_priority(server, new_cl
     await c.join("general")
     await b.say("general", "hello")
     await c.say("general", "spam spam")
-    await _report(a, {"category": "scam", "pseudo": "Chloe_1"})
-    await _report(a, {"category": "harassment", "room": "general", "seq": 1})
-    await _report(c, {"category": "threat", "room": "general", "seq": 1})
+    await report(a, {"category": "scam", "pseudo": "Chloe_1"})
+    await report(a, {"category": "harassment", "room": "general", "seq": 1})
+    await report(c, {"category": "threat", "room": "general", "seq": 1})
     console = await add_console(server, "modo1", "moderator")
     cases = (await console.call("GET", "/api/mod/cases"))[1]["cases"]
     assert [x["pseudo"] for x in cases] == ["Bruno_1", "Chloe_1"]  # two reports on Bruno merged, first
@@ -183,7 +177,7 @@ async def test_cases_merge_per_target_and_are_ordered_by_priority(server, new_cl
 
 async def test_no_two_moderators_hold_the_same_case(server, new_client) -> None:
     a, b = await _chat_pair(new_client)
-    await _report(a, {"category": "scam", "pseudo": "Bruno_1"})
+    await report(a, {"category": "scam", "pseudo": "Bruno_1"})
     one = await add_console(server, "modo1", "moderator")
     two = await add_console(server, "modo2", "moderator")
     [case] = (await one.call("GET", "/api/mod/cases"))[1]["cases"]
@@ -200,7 +194,7 @@ async def test_no_two_moderators_hold_the_same_case(server, new_client) -> None:
 async def test_ban_statement_appeal_and_a_second_moderator_decides(server, new_client, http) -> None:
     a, b = await _chat_pair(new_client)
     await b.say("general", "bonsoir tout le monde")
-    status, rep = await _report(a, {"category": "threat", "room": "general", "seq": 1})
+    status, rep = await report(a, {"category": "threat", "room": "general", "seq": 1})
     first = await add_console(server, "modo1", "moderator")
     second = await add_console(server, "modo2", "moderator")
     [case] = (await first.call("GET", "/api/mod/cases"))[1]["cases"]
@@ -250,7 +244,7 @@ async def test_ban_statement_appeal_and_a_second_moderator_decides(server, new_c
 async def test_timeout_stops_sends_with_a_code_and_a_statement(server, new_client) -> None:
     a, b = await _chat_pair(new_client)
     await b.say("general", "salut la compagnie")
-    await _report(a, {"category": "harassment", "room": "general", "seq": 1})
+    await report(a, {"category": "harassment", "room": "general", "seq": 1})
     console = await add_console(server, "modo1", "moderator")
     [case] = (await console.call("GET", "/api/mod/cases"))[1]["cases"]
     await console.call("POST", f"/api/mod/cases/{case['id']}/claim")
@@ -272,7 +266,7 @@ async def test_repeat_abusers_climb_the_ladder(server, new_client) -> None:
     console = await add_console(server, "modo1", "moderator")
     got = []
     for i in range(2):
-        await _report(a, {"category": "harassment", "pseudo": "Bruno_1", "text": f"fois {i}"})
+        await report(a, {"category": "harassment", "pseudo": "Bruno_1", "text": f"fois {i}"})
         [case] = (await console.call("GET", "/api/mod/cases"))[1]["cases"]
         await console.call("POST", f"/api/mod/cases/{case['id']}/claim")
         status, out = await console.call("POST", f"/api/mod/cases/{case['id']}/actions", {"action": "sanction"})
@@ -312,7 +306,7 @@ async def test_held_message_reaches_the_live_feed_and_is_released(server, new_cl
 async def test_threat_escalation_alerts_admins_and_prepares_the_bundle(server, new_client) -> None:
     a, b = await _chat_pair(new_client)
     await b.say("general", "on se voit demain soir")
-    await _report(a, {"category": "threat", "room": "general", "seq": 1})
+    await report(a, {"category": "threat", "room": "general", "seq": 1})
     mod = await add_console(server, "modo1", "moderator")
     admin = await add_console(server, "admin1", "admin")
     [case] = (await mod.call("GET", "/api/mod/cases"))[1]["cases"]
@@ -335,7 +329,7 @@ async def test_threat_escalation_alerts_admins_and_prepares_the_bundle(server, n
 
 async def test_ban_evasion_by_near_variant_pseudonym_is_flagged_not_banned(server, new_client) -> None:
     a, b = await _chat_pair(new_client)
-    await _report(a, {"category": "scam", "pseudo": "Bruno_1"})
+    await report(a, {"category": "scam", "pseudo": "Bruno_1"})
     console = await add_console(server, "modo1", "moderator")
     [case] = (await console.call("GET", "/api/mod/cases"))[1]["cases"]
     await console.call("POST", f"/api/mod/cases/{case['id']}/claim")

@@ -6,13 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from causerie.moderation.audit import verify
-from moderation_helpers import add_console
-
-
-async def _report(client, body: dict) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
-    headers = {"Authorization": f"Bearer {client.token}"}
-    async with client.http.post(f"{client.base_url}/api/reports", json=body, headers=headers) as resp:
-        return resp.status, await resp.json()
+from moderation_helpers import add_console, report
 
 
 async def test_a_room_case_acts_on_people_seen_in_its_evidence_only(server, new_client) -> None:
@@ -24,7 +18,7 @@ async def test_a_room_case_acts_on_people_seen_in_its_evidence_only(server, new_
         await x.join("general")
     await b.say("general", "achetez mes crypto")
     await c.say("general", "moi aussi, lien en privé")
-    status, rep = await _report(a, {"category": "scam", "room": "general"})
+    status, rep = await report(a, {"category": "scam", "room": "general"})
     assert status == 201
     console = await add_console(server, "modo1", "moderator")
     me = (await console.call("GET", "/api/mod/me"))[1]["id"]
@@ -90,7 +84,7 @@ async def test_a_person_case_keeps_its_target(server, new_client) -> None:
     for x in (a, b):
         await x.join("general")
     await b.say("general", "salut")
-    await _report(a, {"category": "harassment", "room": "general", "seq": 1})
+    await report(a, {"category": "harassment", "room": "general", "seq": 1})
     console = await add_console(server, "modo1", "moderator")
     [case] = (await console.call("GET", "/api/mod/cases"))[1]["cases"]
     path = f"/api/mod/cases/{case['id']}"

@@ -3,13 +3,12 @@ like the queue (a `sexual_minor` case only for child safety; the legal officer h
 
 from __future__ import annotations
 
-from moderation_helpers import add_console
+from moderation_helpers import add_console, report
 
 
 async def _report(client, body: dict) -> None:  # type: ignore[no-untyped-def]
-    headers = {"Authorization": f"Bearer {client.token}"}
-    async with client.http.post(f"{client.base_url}/api/reports", json=body, headers=headers) as resp:
-        assert resp.status == 201, await resp.text()
+    status, data = await report(client, body)
+    assert status == 201, data
 
 
 async def _decide(console, target: str, action: dict) -> int:  # type: ignore[no-untyped-def]

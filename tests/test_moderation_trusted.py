@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from moderation_helpers import add_console
-
-
-async def _report(client, body: dict) -> tuple[int, dict]:  # type: ignore[no-untyped-def]
-    headers = {"Authorization": f"Bearer {client.token}"}
-    async with client.http.post(f"{client.base_url}/api/reports", json=body, headers=headers) as resp:
-        return resp.status, await resp.json()
+from moderation_helpers import add_console, report
 
 
 async def test_only_an_admin_sets_trusted_flaggers_and_each_change_is_audited(server, new_client) -> None:
@@ -46,8 +40,8 @@ async def test_a_trusted_flaggers_report_raises_the_priority(server, new_client)
     await new_client("Chloe_1", gender="woman")
     admin = await add_console(server, "admin1", "admin")
     assert (await admin.call("PUT", f"/api/mod/trusted-flaggers/{a.session['id']}"))[0] == 200
-    assert (await _report(a, {"category": "harassment", "pseudo": "Chloe_1"}))[0] == 201
-    assert (await _report(b, {"category": "harassment", "pseudo": "Alice_1"}))[0] == 201
+    assert (await report(a, {"category": "harassment", "pseudo": "Chloe_1"}))[0] == 201
+    assert (await report(b, {"category": "harassment", "pseudo": "Alice_1"}))[0] == 201
     cases = {x["pseudo"]: x for x in (await admin.call("GET", "/api/mod/cases"))[1]["cases"]}
     # harassment 30 × confidence 1.0 × 1 reporter × 2 (trusted) against 30 × 0.5 for an ordinary report
     assert cases["Chloe_1"]["priority"] == pytest.approx(60.0)
@@ -57,7 +51,7 @@ async def test_a_trusted_flaggers_report_raises_the_priority(server, new_client)
     assert item["trusted"] is True and item["reporter_trusted"] is True and item["reporter_pseudo"] == "Alice_1"
     # once unmarked, the same person's next report weighs like anyone's
     assert (await admin.call("DELETE", f"/api/mod/trusted-flaggers/{a.session['id']}"))[0] == 200
-    assert (await _report(a, {"category": "harassment", "pseudo": "Bruno_1"}))[0] == 201
+    assert (await report(a, {"category": "harassment", "pseudo": "Bruno_1"}))[0] == 201
     cases = {x["pseudo"]: x for x in (await admin.call("GET", "/api/mod/cases"))[1]["cases"]}
     assert cases["Bruno_1"]["priority"] == pytest.approx(15.0)
     await admin.close()
