@@ -214,7 +214,10 @@ async def test_ban_statement_appeal_and_a_second_moderator_decides(server, new_c
     with pytest.raises(EntryRefused) as refused:
         await b.enter("Bruno_2")
     assert refused.value.code == "banned"
-    # appeal, with the token of the statement
+    # appeal, with the token of the statement (and some text)
+    async with http.post(f"{server.url}/api/appeals", json={"token": statement["appeal_token"],
+                                                             "text": "  "}) as resp:
+        assert resp.status == 422 and (await resp.json())["error"]["code"] == "appeal_text_invalid"
     async with http.post(f"{server.url}/api/appeals", json={"token": statement["appeal_token"],
                                                              "text": "je plaisantais"}) as resp:
         assert resp.status == 201

@@ -102,6 +102,8 @@ CATALOGUE: dict[str, ErrorSpec] = {
                            "You cannot write for now (time-out until: {until})."),
     "appeal_invalid": ErrorSpec(404, "Recours impossible : décision inconnue.",
                                 "Cannot appeal: unknown decision."),
+    "appeal_text_invalid": ErrorSpec(422, "Le recours doit compter de 1 à 2000 caractères.",
+                                     "An appeal is 1 to 2000 characters long."),
     "appeal_expired": ErrorSpec(410, "Le délai de recours est passé.", "The time to appeal has passed."),
     "appeal_exists": ErrorSpec(409, "Un recours est déjà en cours pour cette décision.",
                                "An appeal against this decision is already pending."),

@@ -376,7 +376,7 @@ async def do_appeal(app: Causerie, token: str, text: str) -> AppealCreated:
     queue, for a moderator other than the one who decided (and never to automation alone)."""
     text = text.strip()
     if not 1 <= len(text) <= 2000:
-        raise CauserieError("report_invalid", detail="the appeal text is 1 to 2000 characters")
+        raise CauserieError("appeal_text_invalid")
     decision = await app.moderation.decisions.by_appeal_token(_sha256(token)) if token else None
     if decision is None:
         raise CauserieError("appeal_invalid")
