@@ -20,6 +20,7 @@ ADULT_TO_TEEN = ScreenContext(where="pm", band="teen", sender_age=31, recipient_
 TEENS = ScreenContext(where="pm", band="teen", sender_age=15, recipient_age=16)
 TEEN_ROOM = ScreenContext(where="room", band="teen", sender_age=16, room="Ados 15-17")
 ADULT_ROOM = ScreenContext(where="room", band="adult", sender_age=25, room="Général")
+SLUR_IN_THREAT = "sale pd je vais te retrouver et te planter"
 EXPLICIT_ROOM = ScreenContext(where="room", band="adult", sender_age=25, room="Coquin 18+", explicit_allowed=True)
 
 
@@ -79,16 +80,21 @@ def test_every_category_has_reasons_in_both_languages(screener: Screener) -> Non
 
 
 def test_multiple_labels_most_severe_action_wins(screener: Screener) -> None:
-    line = "sale pd je vais te retrouver et te planter"
-    # The mechanism on the deterministic lexicons: every category that fires is a label, and the most
-    # severe action wins. (The learned stage, trained on writers who mostly labelled a slur inside a
-    # threat to one person as harassment, drops `hate` here: a known miss, docs/screening.md.)
+    # The mechanism, on the deterministic lexicons: every category that fires is a label, and the most
+    # severe action wins.
     rules = Screener(detectors=default_detectors(with_model=False))
-    v = rules.screen(line, ADULTS)
+    v = rules.screen(SLUR_IN_THREAT, ADULTS)
     assert {"threat", "hate", "harassment"} <= set(v.labels)
     assert v.action == "block" and v.category in {"threat", "hate"}
-    v = screener.screen(line, ADULTS)
+    v = screener.screen(SLUR_IN_THREAT, ADULTS)
     assert {"threat", "harassment"} <= set(v.labels) and v.action == "block"
+
+
+@pytest.mark.xfail(strict=True, reason="known miss (docs/screening.md): the learned stage, trained on writers "
+                   "who mostly labelled a slur inside a threat to one person as harassment, drops `hate` here")
+def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
+    v = screener.screen(SLUR_IN_THREAT, ADULTS)
+    assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
 class Boom:

@@ -12,7 +12,6 @@ default). Errors are logged with the detector's name and the exception type, nev
 from __future__ import annotations
 
 import logging
-import math
 import os
 import time
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from causerie.screening.detectors import default_detectors
 from causerie.screening.detectors.base import Detector, Evidence
+from causerie.screening.logistic import logit, sigmoid
 from causerie.screening.normalise import normalise
 from causerie.screening.policy import DEFAULT_POLICY_PATH, Policy, PolicyError, load_policy
 from causerie.screening.types import CATEGORIES, SEVERITY, ScreenContext, Verdict
@@ -38,10 +38,7 @@ def combine(rule: float, model: float | None, stack: Sequence[float] | None) -> 
     if model is None or stack is None:
         return rule
     a, b, c, d = stack
-    m = 1e-4 if model < 1e-4 else 0.9999 if model > 0.9999 else model
-    z = a * rule + b * math.log(m / (1.0 - m)) + (c if rule > 0.0 else 0.0) + d
-    z = -30.0 if z < -30.0 else 30.0 if z > 30.0 else z
-    return 1.0 / (1.0 + math.exp(-z))
+    return sigmoid(a * rule + b * logit(model) + (c if rule > 0.0 else 0.0) + d)
 
 
 class Screener:

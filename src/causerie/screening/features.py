@@ -1,5 +1,6 @@
-"""Features of the learned stage: words, word prefixes and word pairs of the matching view, plus where
-the message goes (so that "t'as quel âge ?" can weigh differently from an adult to a minor)."""
+"""Features of the learned stage: words, word prefixes and word pairs of the matching view, the rules
+that fired before it, and where the message goes (so that "t'as quel âge ?" can weigh differently from
+an adult to a minor)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from causerie.screening.types import ScreenContext
 
 def features(text: str, ctx: ScreenContext | None = None, rules: tuple[str, ...] = ()) -> set[str]:
     """`text` is `Normalised.text` (space-padded): words as they are, the first five letters of longer
-    words with a `*`, and pairs of neighbouring words joined by a space. With a context: `@pm` or
+    words with a `*`, pairs of neighbouring words joined by a space, and `r:<rule>` for each rule that
+    fired before the model (lexicons, contact patterns). With a context: `@pm` or
     `@room`, `@minor` when the message reaches a minor, `@explicit` in a room that allows explicit talk,
     and, from an adult to a minor, every word again behind `a2m:` (the model learns which words matter
     only there)."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import math
 import random
 import sys
 from collections import Counter
@@ -32,9 +31,11 @@ from causerie.screening.detectors import Evidence, default_detectors
 from causerie.screening.detectors.contact import ContactDetector
 from causerie.screening.detectors.learned import MODEL_PATH
 from causerie.screening.detectors.lexical import LexiconDetector
+from causerie.screening.detectors.minors import carry_to_minor
 from causerie.screening.engine import Screener, combine
 from causerie.screening.evaluation import context_for
 from causerie.screening.features import features
+from causerie.screening.logistic import logit, sigmoid
 from causerie.screening.normalise import normalise
 from causerie.screening.types import CATEGORIES
 
@@ -51,11 +52,6 @@ PRUNE = 0.05
 MIN_DF = 2
 # The tuned thresholds together may not flag more than this share of the tuning lines that are benign.
 MAX_FPR = 0.02
-
-
-def _sigmoid(z: float) -> float:
-    z = -30.0 if z < -30.0 else 30.0 if z > 30.0 else z
-    return 1.0 / (1.0 + math.exp(-z))
 
 
 def fit(rows: list[dict], feats: list[set[str]]) -> tuple[dict[str, list[float]], list[float]]:
@@ -82,7 +78,7 @@ def fit(rows: list[dict], feats: list[set[str]]) -> tuple[dict[str, list[float]]
             step += 1
             for c in range(len(CATEGORIES)):
                 wc = w[c]
-                p = _sigmoid(sum(map(wc.__getitem__, x)) + b[c])
+                p = sigmoid(sum(map(wc.__getitem__, x)) + b[c])
                 g = p - y[c]
                 if -0.02 < g < 0.02:
                     continue
@@ -107,7 +103,7 @@ def platt(scores: list[float], targets: list[int]) -> tuple[float, float]:
     for _ in range(300):
         ga = gb = 0.0
         for s, t in zip(scores, targets, strict=True):
-            p = _sigmoid(a * s + b)
+            p = sigmoid(a * s + b)
             ga += (p - t) * s
             gb += p - t
         a -= lr * ga / len(scores)
@@ -144,11 +140,6 @@ def drop_overlap(rows: list[dict], forbidden: set[str]) -> list[dict]:
     return [r for r in rows if normalise(r["text"]).text not in forbidden]
 
 
-def _logit(p: float) -> float:
-    p = 1e-4 if p < 1e-4 else 0.9999 if p > 0.9999 else p
-    return math.log(p / (1.0 - p))
-
-
 def _solve(h: list[list[float]], g: list[float]) -> list[float]:
     """Solve h·x = g (small dense system, Gaussian elimination with partial pivoting)."""
     n = len(g)
@@ -174,7 +165,7 @@ def fit_stack(xs: list[tuple[float, float, float]], ys: list[int], ridge: float 
             h[i][i] = ridge
         for (r, lm, f), y in zip(xs, ys, strict=True):
             v = (r, lm, f, 1.0)
-            p = _sigmoid(sum(a * b for a, b in zip(w, v, strict=True)))
+            p = sigmoid(sum(a * b for a, b in zip(w, v, strict=True)))
             q = p * (1.0 - p)
             for i in range(4):
                 g[i] += (p - y) * v[i]
@@ -196,7 +187,7 @@ def tune_stack(gold: list[set[str]], rule_scores: list[dict[str, float]], probs:
     benign = [i for i, g in enumerate(gold) if not g]
     coefs, margins, options = [], [], []
     for ci, c in enumerate(CATEGORIES):
-        xs = [(rs[c], _logit(p[ci]), 1.0 if rs[c] > 0.0 else 0.0) for rs, p in zip(rule_scores, probs, strict=True)]
+        xs = [(rs[c], logit(p[ci]), 1.0 if rs[c] > 0.0 else 0.0) for rs, p in zip(rule_scores, probs, strict=True)]
         ys = [int(c in g) for g in gold]
         w = fit_stack(xs, ys)
         z = [w[0] * r + w[1] * lm + w[2] * f + w[3] for r, lm, f in xs]
@@ -307,8 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     scale, offset = calibrate(tune_raw, tune)
     gold = [set(r["labels"]) for r in tune]
     rule_scores = [rules.scores(rules.evidence(r["text"], contexts[id(r)])[0]) for r in tune]
-    probs = [[_sigmoid(scale[i] * s[i] + offset[i]) for i in range(len(CATEGORIES))] for s in tune_raw]
-    probs = [_minor_context(p, contexts[id(r)]) for p, r in zip(probs, tune, strict=True)]
+    probs = [[sigmoid(scale[i] * s[i] + offset[i]) for i in range(len(CATEGORIES))] for s in tune_raw]
+    for i, r in enumerate(tune):  # what the minors detector does after the model
+        if contexts[id(r)].recipient_minor:
+            model = dict(zip(CATEGORIES, probs[i], strict=True))
+            carry_to_minor(model)
+            probs[i] = [model[c] for c in CATEGORIES]
     stacks = tune_stack(gold, rule_scores, probs)
     predicted = [{c for i, c in enumerate(CATEGORIES) if combine(rs[c], p[i], stacks[i]) >= 0.5}
                  for rs, p in zip(rule_scores, probs, strict=True)]
@@ -356,17 +351,6 @@ def _print_table(gold: list[set[str]], predicted: list[set[str]]) -> None:
               f"  ({tp + fn})")
     benign = [p for g, p in zip(gold, predicted, strict=True) if not g]
     print(f"  benign flagged {sum(1 for p in benign if p)} / {len(benign)}")
-
-
-def _minor_context(p: list[float], ctx) -> list[float]:
-    """What the minors detector does to the model's probabilities (sexual talk reaching a minor)."""
-    if not ctx.recipient_minor:
-        return p
-    out = list(p)
-    i, j = CATEGORIES.index("sexual_minor"), CATEGORIES.index("sexual_explicit")
-    out[i] = max(out[i], out[j])
-    out[j] = 0.0
-    return out
 
 
 if __name__ == "__main__":

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 from pathlib import Path
 
 from causerie.screening.detectors.base import Evidence
 from causerie.screening.features import features
+from causerie.screening.logistic import sigmoid
 from causerie.screening.normalise import Normalised
 from causerie.screening.types import ScreenContext
 
@@ -37,9 +37,7 @@ class LearnedDetector:
         sums = [sum(col) for col in zip(*vectors, strict=True)] if vectors else [0.0] * len(self.categories)
         out: dict[str, float] = {}
         for i, category in enumerate(self.categories):
-            z = self.scale[i] * (sums[i] + self.bias[i]) + self.offset[i]
-            z = -30.0 if z < -30.0 else 30.0 if z > 30.0 else z
-            out[category] = 1.0 / (1.0 + math.exp(-z))
+            out[category] = sigmoid(self.scale[i] * (sums[i] + self.bias[i]) + self.offset[i])
         return out
 
     def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:

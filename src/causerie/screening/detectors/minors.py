@@ -13,6 +13,14 @@ from causerie.screening.normalise import Normalised
 from causerie.screening.types import ScreenContext
 
 
+def carry_to_minor(model: dict[str, float]) -> None:
+    """The learned stage's probabilities for a message that reaches a minor: sexual talk is
+    `sexual_minor`, never `sexual_explicit` (also used by train.py on the tuning lines)."""
+    if "sexual_explicit" in model:
+        model["sexual_minor"] = max(model.get("sexual_minor", 0.0), model["sexual_explicit"])
+        model["sexual_explicit"] = 0.0
+
+
 class MinorContextDetector:
     name = "minors"
 
@@ -24,8 +32,7 @@ class MinorContextDetector:
         if explicit:
             for hit in explicit:
                 evidence.add("sexual_minor", hit.weight, hit.rule)
-        if model is not None and "sexual_explicit" in model:
-            model["sexual_minor"] = max(model.get("sexual_minor", 0.0), model["sexual_explicit"])
-            model["sexual_explicit"] = 0.0
+        if model is not None:
+            carry_to_minor(model)
         if ctx.adult_to_minor and "sexual_minor" in evidence.hits:
             evidence.add("sexual_minor", 0.1, "minors:adult-to-minor")
