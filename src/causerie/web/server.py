@@ -57,7 +57,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except Exception as exc:
         if not is_unavailable(exc):
             raise
-        log.warning("database unavailable: %s", type(exc).__name__)
+        log.warning("database or bus unavailable: %s", type(exc).__name__)
         response = _error(CauserieError("unavailable"))
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)

@@ -130,7 +130,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 conn.send_error(error, _ref(frame))
             except Exception as exc:  # a bug, or the database going away
                 if is_unavailable(exc):
-                    log.warning("database unavailable: %s", type(exc).__name__)
+                    log.warning("database or bus unavailable: %s", type(exc).__name__)
                     conn.send_error(CauserieError("unavailable"), _ref(frame))
                 else:
                     log.exception("bug while handling a %s frame", type(frame).__name__)
