@@ -62,11 +62,6 @@ class ModeratorStore:
                                        .where(moderators.c.id.in_(sorted(ids))))).all()
         return {int(r[0]): str(r[1]) for r in rows}
 
-    async def by_id(self, moderator_id: int) -> Moderator | None:
-        async with self.engine.connect() as conn:
-            row = (await conn.execute(select(moderators).where(moderators.c.id == moderator_id))).first()
-        return _moderator(row) if row else None
-
     async def set_password_hash(self, moderator_id: int, password_hash: str) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(update(moderators).where(moderators.c.id == moderator_id)
