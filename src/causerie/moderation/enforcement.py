@@ -82,20 +82,12 @@ async def after_entry(app: Causerie, session_id: str, pseudo: str, device_hash: 
                       evasion: str | None) -> None:
     """Flag (never ban) a new session that looks like ban evasion: a banned device or network let in by
     configuration, or a near-variant of a banned pseudonym from the same network."""
-    from sqlalchemy import and_, select
-
     from causerie.actions.signals import record_signal
     from causerie.moderation.audit import record
-    from causerie.storage.tables import decisions, sessions
 
     reason = evasion
     if reason is None:
-        query = (select(sessions.c.pseudo).select_from(decisions.join(sessions, sessions.c.id ==
-                                                                      decisions.c.target_session))
-                 .where(and_(decisions.c.action == "ban", decisions.c.network_hash == network_hash,
-                             decisions.c.reversed_at.is_(None))).limit(50))
-        async with app.engine.connect() as conn:
-            banned = [r[0] for r in (await conn.execute(query)).all()]
+        banned = await app.moderation.decisions.banned_pseudos(network_hash)
         mine = pseudo_skeletons(pseudo)
         if any(mine & pseudo_skeletons(b) for b in banned):
             reason = "ban_evasion_pseudo"

@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from causerie.storage.fastread import Reader
-from causerie.storage.tables import appeals, decisions, sanctions, statement_outbox
+from causerie.storage.tables import appeals, decisions, sanctions, sessions, statement_outbox
 
 # Asked at every entry, built once (storage/sessions.py says why).
 _ANY_PENDING = select(statement_outbox.c.id).where(and_(statement_outbox.c.device_hash == bindparam("device"),
@@ -102,6 +102,15 @@ class DecisionStore:
             return int((await conn.execute(select(func.count()).select_from(decisions).where(and_(
                 decisions.c.device_hash == device_hash, decisions.c.action.in_(actions),
                 decisions.c.reversed_at.is_(None))))).scalar_one())
+
+    async def banned_pseudos(self, network_hash: str, limit: int = 50) -> list[str]:
+        """The pseudonyms of sessions banned (not reversed) from this network: ban evasion by name."""
+        query = (select(sessions.c.pseudo)
+                 .select_from(decisions.join(sessions, sessions.c.id == decisions.c.target_session))
+                 .where(and_(decisions.c.action == "ban", decisions.c.network_hash == network_hash,
+                             decisions.c.reversed_at.is_(None))).limit(limit))
+        async with self.engine.connect() as conn:
+            return [r[0] for r in (await conn.execute(query)).all()]
 
     async def active_sanctions(self, now: int) -> list[Sanction]:
         query = select(*_SANCTION).where(and_(sanctions.c.lifted_at.is_(None),
