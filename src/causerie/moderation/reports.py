@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from causerie.app import Causerie
     from causerie.hub import LiveSession
     from causerie.moderation.accounts import ConsoleSession
+    from causerie.storage.sessions import SessionRecord
 
 WINDOW = 20  # messages frozen before and after the reported one
 MAX_TEXT = 1000
@@ -28,16 +29,20 @@ def evidence_digest(evidence: str) -> str:
     return hashlib.sha256(evidence.encode()).hexdigest()
 
 
+def describe(record_: SessionRecord) -> dict[str, Any]:
+    """A person as evidence and the case view show them: what they declared, and their session's times."""
+    p = record_.person
+    return {"session": p.session_id, "pseudo": p.pseudo, "age": p.age, "gender": p.gender.value,
+            "band": p.band.value, "commune": p.place.commune, "departement": p.place.departement,
+            "started_at": record_.started_at, "ended_at": record_.ended_at}
+
+
 async def _person(app: Causerie, session_id: str, cache: dict[str, dict[str, Any]]) -> None:
     if session_id in cache:
         return
     record_ = await app.sessions.by_id(session_id)
-    if record_ is None:
-        return
-    p = record_.person
-    cache[session_id] = {"session": session_id, "pseudo": p.pseudo, "age": p.age, "gender": p.gender.value,
-                         "band": p.band.value, "commune": p.place.commune, "departement": p.place.departement,
-                         "started_at": record_.started_at, "ended_at": record_.ended_at}
+    if record_ is not None:
+        cache[session_id] = describe(record_)
 
 
 async def _room_window(app: Causerie, room: str, seq: int | None) -> list[dict[str, Any]]:

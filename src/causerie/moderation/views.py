@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from causerie.moderation.cases import ROOM_ACTIVITY, access_case, people_seen
-from causerie.moderation.reports import evidence_digest
+from causerie.moderation.reports import describe, evidence_digest
 from causerie.moderation.roles import readable_queues
 from causerie.storage.cases import Case
 
@@ -127,10 +127,7 @@ async def case_view(app: Causerie, console: ConsoleSession, case_id: int) -> dic
         record = await app.sessions.by_id(case.target)
         if record is not None:
             p = record.person
-            view["person"] = {"session": p.session_id, "pseudo": p.pseudo, "age": p.age, "gender": p.gender.value,
-                              "band": p.band.value, "commune": p.place.commune, "departement": p.place.departement,
-                              "started_at": record.started_at, "ended_at": record.ended_at,
-                              "online": p.session_id in app.directory.people}
+            view["person"] = {**describe(record), "online": p.session_id in app.directory.people}
             view["earlier"] = [case_summary(c) for c in await mod.cases.of_target("session", case.target)
                                if c.id != case.id]
             view["linked"] = await _linked(app, record.device_hash, record.network_hash, p.session_id)
