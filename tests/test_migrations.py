@@ -12,7 +12,7 @@ from causerie.config import Settings
 from causerie.storage import database
 from causerie.storage.tables import metadata
 
-LATEST = "0008"
+LATEST = "0009"
 
 
 async def test_migrations_match_the_declared_tables(settings: Settings) -> None:

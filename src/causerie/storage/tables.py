@@ -347,6 +347,8 @@ decisions = Table(
     Column("reversed_at", BigInteger, nullable=True),
     Column("created_at", BigInteger, nullable=False),
     Index("ix_decisions_device", "device_hash"),
+    # the ban-evasion look-up of every entry (moderation/enforcement.after_entry): bans from a network
+    Index("ix_decisions_network_action", "network_hash", "action"),
 )
 
 # What stops a person: a ban or a time-out on a session, a device or a network (keyed hashes).
