@@ -29,7 +29,7 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
     assert {"sessions", "rooms", "messages", "pm_messages", "ignores"} <= tables
-    assert version == "0009"
+    assert version == "0010"
 
 
 def _free_port() -> int:

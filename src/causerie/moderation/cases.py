@@ -7,6 +7,10 @@ only child-safety moderators see it. A moderator claims a case; no two hold the 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import weakref
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from causerie.errors import CauserieError
@@ -51,26 +55,69 @@ def priority(items: list[CaseItem], urgent: bool = False) -> tuple[float, str]:
 async def do_add_to_case(app: Causerie, *, target_kind: str, target: str, kind: str, ref_id: int, category: str,
                          confidence: float, reporter: str | None = None, trusted: bool = False) -> int:
     """Attach an item to the open case about this target (or open one); recompute its priority; tell the
-    consoles. Returns the case id."""
+    consoles. Returns the case id.
+
+    One open case per target: the database holds at most one (a partial unique index) and the store's
+    get-or-create returns the one another node or task just opened; on this node, additions about one
+    target run one at a time, and each recomputes the priority from all the case's items in the
+    transaction that adds its own."""
     store = app.moderation.cases
-    now = app.clock.now_ms()
-    case = await store.open_for(target_kind, target)
-    if case is None:
-        case_id = await store.create(kind="case", target_kind=target_kind, target=target, category=category,
-                                     role=queue_of([category]), priority=0.0, urgent=False, created_at=now,
-                                     updated_at=now)
-        urgent = False
-    else:
-        case_id, urgent = case.id, case.urgent
-    await store.add_item(case_id, kind, ref_id, category, confidence, reporter, trusted, now)
-    items = await store.items(case_id)
-    value, top = priority(items, urgent)
-    role = queue_of([i.category for i in items])
-    await store.update(case_id, priority=value, category=top, role=role, updated_at=now)
-    await record(app, actor="system", action="case_item", target=f"case:{case_id}",
-                 data={"kind": kind, "ref": ref_id, "category": category, "priority": value})
-    await app.moderation.publish("case", case_id=case_id, role=role, category=top, priority=value)
+    item = {"kind": kind, "ref_id": ref_id, "category": category, "confidence": confidence, "reporter": reporter,
+            "trusted": trusted}
+    async with _target_lock(app, target_kind, target):
+        for _ in range(3):
+            now = app.clock.now_ms()
+            case = await store.open_case(target_kind, target, category=category, role=queue_of([category]),
+                                         priority=0.0, urgent=False, created_at=now, updated_at=now)
+            ranked = await store.attach(case.id, item, now, _rank)
+            if ranked is not None:  # None: a moderator closed the case meanwhile; the item opens a new one
+                break
+        else:
+            raise RuntimeError(f"case about {target_kind}:{target} closed under every attempt to add to it")
+        case_id = case.id
+        await record(app, actor="system", action="case_item", target=f"case:{case_id}",
+                     data={"kind": kind, "ref": ref_id, "category": category, "priority": ranked["priority"]})
+        await app.moderation.publish("case", case_id=case_id, role=ranked["role"], category=ranked["category"],
+                                     priority=ranked["priority"])
     return case_id
+
+
+def _rank(items: list[CaseItem], urgent: bool) -> dict[str, object]:
+    """What a case's items make of it: priority, leading category and queue."""
+    value, top = priority(items, urgent)
+    return {"priority": value, "category": top, "role": queue_of([i.category for i in items])}
+
+
+class _TargetLocks:
+    """One asyncio lock per target with additions in flight (dropped when none waits)."""
+
+    def __init__(self) -> None:
+        self.locks: dict[tuple[str, str], tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: tuple[str, str]) -> AsyncIterator[None]:
+        lock, users = self.locks.get(key) or (asyncio.Lock(), 0)
+        self.locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self.locks[key]
+            if users == 1:
+                del self.locks[key]
+            else:
+                self.locks[key] = (lock, users - 1)
+
+
+_LOCKS: weakref.WeakKeyDictionary[object, _TargetLocks] = weakref.WeakKeyDictionary()
+
+
+def _target_lock(app: Causerie, target_kind: str, target: str) -> contextlib.AbstractAsyncContextManager[None]:
+    """Serialises additions about one target on this node (per application: tests run several)."""
+    locks = _LOCKS.get(app.moderation)
+    if locks is None:
+        locks = _LOCKS[app.moderation] = _TargetLocks()
+    return locks.hold((target_kind, target))
 
 
 async def on_screened(app: Causerie, screened_id: int) -> None:

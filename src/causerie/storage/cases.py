@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from causerie.storage.database import is_unique_violation
 from causerie.storage.tables import case_items, cases, sessions
+
+OPEN_ATTEMPTS = 5  # get-or-create rounds; each lost one means the case was opened and closed meanwhile
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +72,50 @@ class CaseStore:
                 cases.c.target == target)).order_by(cases.c.id).limit(1))).first()
         return _case(row) if row else None
 
+    async def open_case(self, target_kind: str, target: str, **values: object) -> Case:
+        """The open case about this target, opened with `values` if there is none (get-or-create).
+
+        At most one open case exists per target (the partial unique index `uq_cases_open_target`): when
+        another creator (a concurrent task, another node) opens it between our look-up and our insert,
+        the insert fails on the index and we return theirs. If that case is closed before we read it, we
+        try again."""
+        for _ in range(OPEN_ATTEMPTS):
+            case = await self.open_for(target_kind, target)
+            if case is not None:
+                return case
+            try:
+                case_id = await self.create(kind="case", target_kind=target_kind, target=target, **values)
+            except IntegrityError as exc:
+                if not is_unique_violation(exc):
+                    raise
+                continue
+            created = await self.get(case_id)
+            if created is not None:
+                return created
+        raise RuntimeError(f"no open case about {target_kind}:{target} after {OPEN_ATTEMPTS} attempts")
+
     async def create(self, **values: object) -> int:
         async with self.engine.begin() as conn:
             return int((await conn.execute(insert(cases).values(status="open", **values)
                                            .returning(cases.c.id))).scalar_one())
+
+    async def attach(self, case_id: int, item: dict[str, object], now: int,
+                     rank: Callable[[list[CaseItem], bool], dict[str, object]]) -> dict[str, object] | None:
+        """Add an item to an open case and set what `rank(items, urgent)` computes from all its items,
+        in one transaction with the case row locked (FOR UPDATE on PostgreSQL; SQLite has one writer):
+        items added at once from several nodes are all counted, in whatever order they commit. Returns
+        the values set, or None if the case is no longer open (the item was not added)."""
+        async with self.engine.begin() as conn:
+            row = (await conn.execute(select(cases.c.status, cases.c.urgent).where(cases.c.id == case_id)
+                                      .with_for_update())).first()
+            if row is None or row.status != "open":
+                return None
+            await conn.execute(insert(case_items).values(case_id=case_id, created_at=now, **item))
+            rows = (await conn.execute(select(case_items).where(case_items.c.case_id == case_id)
+                                       .order_by(case_items.c.id))).all()
+            values = rank([_item(r) for r in rows], bool(row.urgent))
+            await conn.execute(update(cases).where(cases.c.id == case_id).values(updated_at=now, **values))
+        return values
 
     async def add_item(self, case_id: int, kind: str, ref_id: int, category: str, confidence: float,
                        reporter: str | None, trusted: bool, now: int) -> None:

@@ -278,6 +278,9 @@ reports = Table(
     Index("ix_reports_case", "case_id"),
 )
 
+# The rows of `cases` that are a target's open case (not an appeal): the partial unique index below.
+OPEN_CASE = "status = 'open' AND kind = 'case'"
+
 # Cases: what moderators work on, merged per target (a session or a room). `role` is the queue.
 cases = Table(
     "cases",
@@ -300,6 +303,10 @@ cases = Table(
     Column("updated_at", BigInteger, nullable=False),
     Column("closed_at", BigInteger, nullable=True),
     Index("ix_cases_open", "status", "target_kind", "target"),
+    # At most one open case per target (appeals aside): concurrent reports and signals about one target,
+    # on one node or several, all land in it (storage/cases.CaseStore.open_case; migration 0010).
+    Index("uq_cases_open_target", "target_kind", "target", unique=True,
+          sqlite_where=text(OPEN_CASE), postgresql_where=text(OPEN_CASE)),
 )
 
 case_items = Table(
