@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,17 +33,35 @@ _COLUMNS = (audit_log.c.id, audit_log.c.seq, audit_log.c.ts, audit_log.c.actor, 
 Hasher = Callable[[str, int, int, str, str, str, str], str]
 
 
+# The key of the PostgreSQL advisory lock that serialises appends across nodes (any constant; this one
+# spells "audit" in ASCII).
+LOCK_KEY = 0x6175646974
+
+
 class AuditStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # Appends from one process wait here rather than each holding a database connection while they
+        # wait for the lock.
+        self._local = asyncio.Lock()
 
     async def append(self, *, ts: int, actor: str, action: str, target: str, data: str, genesis: str,
                      hasher: Hasher) -> AuditEntry:
-        """Append after the current head. Two writers racing for the same `seq` (PostgreSQL) meet the
-        unique constraint; the loser reads the new head and tries again."""
+        """Append after the current head. The chain has one head, so appends are serialised: in this
+        process by a lock, across nodes (PostgreSQL) by a transaction-scoped advisory lock taken before
+        the head is read; SQLite has a single writer anyway. A writer that still meets the unique `seq`
+        constraint (a node running older code) reads the new head and tries again."""
+        async with self._local:
+            return await self._append(ts, actor, action, target, data, genesis, hasher)
+
+    async def _append(self, ts: int, actor: str, action: str, target: str, data: str, genesis: str,
+                      hasher: Hasher) -> AuditEntry:
+        postgres = self.engine.dialect.name == "postgresql"
         for _ in range(20):
             try:
                 async with self.engine.begin() as conn:
+                    if postgres:
+                        await conn.execute(select(func.pg_advisory_xact_lock(LOCK_KEY)))
                     head = (await conn.execute(select(audit_log.c.seq, audit_log.c.hash)
                                                .order_by(audit_log.c.seq.desc()).limit(1))).first()
                     seq, prev = (head[0] + 1, head[1]) if head else (1, genesis)
