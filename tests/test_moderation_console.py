@@ -322,8 +322,14 @@ async def test_threat_escalation_alerts_admins_and_prepares_the_bundle(server, n
             assert status == 200
             lines = [await asyncio.wait_for(feed.content.readline(), 2.0) for _ in range(3)]
             assert b"event: urgent\n" in lines
+    before = case["priority"]
     status, bundle = await mod.call("GET", out["bundle"])
     assert status == 200 and bundle["case"]["case"]["urgent"] is True
+    assert bundle["case"]["case"]["priority"] == before * 10
+    status, _ = await mod.call("POST", f"/api/mod/cases/{case['id']}/actions", {"action": "urgent"})
+    assert status == 200
+    _, view = await mod.call("GET", f"/api/mod/cases/{case['id']}")
+    assert view["case"]["priority"] == before * 10  # escalating twice does not multiply twice
     assert bundle["case"]["items"][0]["evidence_intact"]
     assert any(e["action"] == "urgent" for e in bundle["custody"])
     for c in (mod, admin):

@@ -325,8 +325,7 @@ async def _urgent(app: Causerie, console: ConsoleSession, case: Case) -> dict[st
     the evidence bundle for the authorities (Pharos) is ready at /api/mod/cases/{id}/bundle."""
     if case.category != "threat":
         raise CauserieError("action_invalid", detail="only a threat case is escalated")
-    await app.moderation.cases.update(case.id, urgent=True, priority=case.priority * 10,
-                                      updated_at=app.clock.now_ms())
+    await app.moderation.cases.escalate(case.id, app.clock.now_ms())
     await record(app, actor=console.actor, action="urgent", target=f"case:{case.id}")
     await app.moderation.publish("urgent", case_id=case.id, role=case.role, category=case.category)
     return {"urgent": True, "bundle": f"/api/mod/cases/{case.id}/bundle"}

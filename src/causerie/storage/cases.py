@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -123,6 +124,15 @@ class CaseStore:
             await conn.execute(insert(case_items).values(case_id=case_id, kind=kind, ref_id=ref_id, category=category,
                                                          confidence=confidence, reporter=reporter, trusted=trusted,
                                                          created_at=now))
+
+    async def escalate(self, case_id: int, now: int) -> None:
+        """Mark a case urgent and multiply its priority by ten (moderation/cases.priority), once, in one
+        statement: an item attached meanwhile recomputes from its items and the urgent flag (attach), so
+        neither write undoes the other, and escalating twice does not multiply twice."""
+        async with self.engine.begin() as conn:
+            await conn.execute(update(cases).where(cases.c.id == case_id).values(
+                urgent=True, updated_at=now,
+                priority=sql_case((cases.c.urgent.is_(True), cases.c.priority), else_=cases.c.priority * 10)))
 
     async def update(self, case_id: int, **values: object) -> None:
         async with self.engine.begin() as conn:
