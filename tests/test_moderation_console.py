@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 import pyotp
 import pytest
@@ -155,6 +156,16 @@ async def test_report_menu_is_advertised_and_bad_reports_are_refused(server, new
     assert (await report(a, {"category": "scam", "pseudo": "Alice_1"}))[1]["error"]["code"] == "report_invalid"
     status, _ = await report(a, {"category": "scam", "pseudo": "Bruno_1"})
     assert status == 201
+
+
+async def test_a_refused_report_says_why_in_french_and_in_english(server, new_client) -> None:
+    a, _ = await _chat_pair(new_client)
+    status, data = await report(a, {"category": "scam", "pseudo": "Alice_1"})
+    assert status == 422 and data["error"]["code"] == "report_invalid"
+    message = data["error"]["message"]
+    assert message["fr"] == "Signalement invalide : vous ne pouvez pas vous signaler vous-même"
+    assert not set(re.findall(r"[a-z]+", message["fr"].lower())) & {"you", "cannot", "report", "yourself"}
+    assert message["en"] == "Invalid report: you cannot report yourself"
 
 
 async def test_cases_merge_per_target_and_are_ordered_by_priority(server, new_client) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from aiohttp import WSMsgType
 
+from causerie.errors import CauserieError, Text
 from chat_client import ChatClient
 
 BAD_FRAMES = [
@@ -66,3 +70,39 @@ async def test_error_echoes_the_client_id(new_client) -> None:
     await a.send({"type": "send", "room": "general", "text": "x", "client_id": "mine-7"})
     err = await a.recv("error")
     assert err["code"] == "not_joined" and err["ref"] == "mine-7"
+
+
+def test_a_bilingual_param_gives_each_message_its_own_language() -> None:
+    error = CauserieError("report_invalid", detail=Text("vous ne pouvez pas vous signaler vous-même",
+                                                        "you cannot report yourself"))
+    assert error.message() == {"fr": "Signalement invalide : vous ne pouvez pas vous signaler vous-même",
+                               "en": "Invalid report: you cannot report yourself"}
+    # plain params (numbers, names) are the same in both languages
+    assert CauserieError("text_too_long", limit=500).message() == {
+        "fr": "Le message dépasse 500 caractères.", "en": "The message is over 500 characters."}
+
+
+def test_no_detail_is_written_in_english_only() -> None:
+    """A human-written `detail` is a Text (French and English); a library's validation message goes
+    through `technical()`, which says in French that it is a technical detail in English."""
+    src = Path(__file__).resolve().parent.parent / "src" / "causerie"
+    offenders = [f"{path.relative_to(src)}:{n}" for path in sorted(src.rglob("*.py"))
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if re.search(r"\bdetail=(f?[\"']|str\()", line)]
+    assert offenders == []
+
+
+async def test_a_bad_frame_reads_as_french_in_french(new_client, no_tracebacks) -> None:
+    a = await new_client("Alice_1")
+    await a.send({"type": "presence", "filters": {"gender": ["robot"]}})
+    err = await a.recv("error")
+    assert err["code"] == "bad_frame"
+    assert err["message"] == {"fr": "Trame invalide : filters.gender : genre inconnu (woman, man ou other)",
+                              "en": "Invalid frame: filters.gender: unknown gender (woman, man or other)"}
+    # a library's validation message is for client developers: in English, and said to be so in French
+    await a.send({"type": "join"})
+    err = await a.recv("error")
+    assert err["code"] == "bad_frame"
+    detail = err["message"]["en"].removeprefix("Invalid frame: ")
+    assert detail != err["message"]["en"] and "`room`" in detail
+    assert err["message"]["fr"] == f"Trame invalide : {detail} (détail technique, en anglais)"

@@ -9,6 +9,22 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 
+class Text(NamedTuple):
+    """A message parameter written in both languages: the French message shows `fr`, the English one `en`.
+
+    A detail a person or a moderator can cause is a `Text` (never an English-only str); plain params
+    (numbers, names, codes) are the same in both languages and stay as they are.
+    """
+
+    fr: str
+    en: str
+
+
+def technical(detail: str) -> Text:
+    """A library's validation message (English, for client developers), marked as such in French."""
+    return Text(fr=f"{detail} (détail technique, en anglais)", en=detail)
+
+
 class ErrorSpec(NamedTuple):
     status: int
     fr: str
@@ -168,4 +184,8 @@ class CauserieError(Exception):
 
     def message(self) -> dict[str, str]:
         spec = CATALOGUE[self.code]
-        return {"fr": spec.fr.format(**self.params), "en": spec.en.format(**self.params)}
+        return {"fr": spec.fr.format(**self._params("fr")), "en": spec.en.format(**self._params("en"))}
+
+    def _params(self, lang: str) -> dict[str, Any]:
+        """The params for one language: each `Text` gives its side in that language."""
+        return {k: getattr(v, lang) if isinstance(v, Text) else v for k, v in self.params.items()}

@@ -7,6 +7,7 @@ node of a cluster sees everyone. Each viewer only ever sees people of their own 
 from __future__ import annotations
 
 from causerie.domain import Band, DistanceBand, Gender, Person, Place
+from causerie.errors import Text
 from causerie.geo import distance_band
 from causerie.protocol import PersonInfo, PresenceFilters
 
@@ -39,17 +40,19 @@ def matches(viewer: Person, person: Person, filters: PresenceFilters | None) -> 
     return True
 
 
-def check_filters(filters: PresenceFilters | None) -> str | None:
-    """A description of what is wrong with the filters, or None."""
+def check_filters(filters: PresenceFilters | None) -> Text | None:
+    """What is wrong with the filters, in French and English, or None."""
     if filters is None:
         return None
     if filters.gender and any(g not in Gender.__members__.values() for g in filters.gender):
-        return "filters.gender"
+        return Text("filters.gender : genre inconnu (woman, man ou other)",
+                    "filters.gender: unknown gender (woman, man or other)")
     if filters.distance and any(d not in DistanceBand.__members__.values() for d in filters.distance):
-        return "filters.distance"
+        return Text("filters.distance : distance inconnue (lt10, 10-50, 50-200 ou gt200)",
+                    "filters.distance: unknown distance (lt10, 10-50, 50-200 or gt200)")
     for age in (filters.age_min, filters.age_max):
         if age is not None and not 0 <= age <= 200:
-            return "filters.age"
+            return Text("filters.age : un âge de 0 à 200 ans", "filters.age: an age from 0 to 200")
     return None
 
 

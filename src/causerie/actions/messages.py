@@ -9,7 +9,7 @@ from causerie.actions.screening import screen_outgoing
 from causerie.bus import Event
 from causerie.checks import access_pm, access_room_for_send, check_client_id, check_text
 from causerie.domain import Person, PmPolicy
-from causerie.errors import CauserieError
+from causerie.errors import CauserieError, Text
 from causerie.hub import LiveSession, room_topic, session_topic
 from causerie.moderation.enforcement import check_may_send, check_room_open
 from causerie.policy.bands import note_cross_band
@@ -100,7 +100,7 @@ async def do_send_pm(app: Causerie, session: LiveSession, frame: PmFrame) -> Ack
         peer = app.directory.find(frame.to)
         conv = None
     else:
-        raise CauserieError("bad_frame", detail="pm: `to` or `pm` is required")
+        raise CauserieError("bad_frame", detail=Text("pm : `to` ou `pm` est requis", "pm: `to` or `pm` is required"))
     # Someone of the other band is, for this sender, nobody (the same answer as an unknown name, so
     # it reveals nothing); moderators get a cross_band_attempt signal.
     if peer is not None and peer.band is not me.band:
@@ -155,7 +155,7 @@ async def do_typing(app: Causerie, session: LiveSession, pm_id: int) -> None:
 async def do_read(app: Causerie, session: LiveSession, pm_id: int, seq: int) -> None:
     conv = await access_pm(app, session, pm_id)
     if seq < 0:
-        raise CauserieError("bad_frame", detail="read: seq must be ≥ 0")
+        raise CauserieError("bad_frame", detail=Text("read : seq doit être ≥ 0", "read: seq must be ≥ 0"))
     marker = await app.pms.mark_read(conv, session.id, seq)
     frame = encode(ReadOut(pm=pm_id, seq=marker, by=session.person.pseudo))
     await app.broker.publish(session_topic(conv.peer_of(session.id)),

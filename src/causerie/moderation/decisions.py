@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from causerie.bus import Event
-from causerie.errors import CauserieError
+from causerie.errors import CauserieError, Text
 from causerie.hub import session_topic
 from causerie.moderation.audit import record
 from causerie.moderation.cases import check_claimed, people_seen, queue_of, severity
@@ -159,16 +159,26 @@ async def _close(app: Causerie, console: ConsoleSession, case: Case, outcome: st
 
 def _check(req: ActionRequest) -> None:
     if req.action not in CASE_ACTIONS:
-        raise CauserieError("action_invalid", detail=f"unknown action {req.action!r}")
+        raise CauserieError("action_invalid", detail=Text(
+            f"action inconnue {req.action!r}",
+            f"unknown action {req.action!r}"))
     if len(req.reason) > 1000:
-        raise CauserieError("action_invalid", detail="reason over 1000 characters")
+        raise CauserieError("action_invalid", detail=Text(
+            "le motif dépasse 1000 caractères",
+            "reason over 1000 characters"))
     if req.action == "timeout" and (req.duration_s is None or not MIN_TIMEOUT_S <= req.duration_s <= MAX_TIMEOUT_S):
-        raise CauserieError("action_invalid", detail="a time-out lasts 10 minutes to 7 days")
+        raise CauserieError("action_invalid", detail=Text(
+            "une interdiction d'écrire dure de 10 minutes à 7 jours",
+            "a time-out lasts 10 minutes to 7 days"))
     if req.action == "ban":
         if req.scope not in ("session", "device", "network"):
-            raise CauserieError("action_invalid", detail="ban scope: session, device or network")
+            raise CauserieError("action_invalid", detail=Text(
+                "la portée d'une exclusion est session, device ou network",
+                "ban scope: session, device or network"))
         if req.duration_s is not None and not 60 <= req.duration_s <= MAX_BAN_S:
-            raise CauserieError("action_invalid", detail="a ban lasts from a minute to ten years, or for good")
+            raise CauserieError("action_invalid", detail=Text(
+                "une exclusion dure d'une minute à dix ans, ou sans limite de durée",
+                "a ban lasts from a minute to ten years, or for good"))
 
 
 async def next_step(app: Causerie, device_hash: str) -> tuple[str, int | None]:
@@ -184,7 +194,9 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
     if req.action in ("uphold", "reverse"):
         return await _decide_appeal(app, console, case, req)
     if case.kind == "appeal":
-        raise CauserieError("action_invalid", detail="an appeal is upheld or reversed")
+        raise CauserieError("action_invalid", detail=Text(
+            "un recours se tranche en maintenant ou en annulant la décision",
+            "an appeal is upheld or reversed"))
     mod_id = console.moderator.id
     category = req.category or case.category
     if req.action == "dismiss":
@@ -198,7 +210,9 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
 
         room = req.room or (case.target if case.target_kind == "room" else None)
         if room is None or req.seconds is None:
-            raise CauserieError("action_invalid", detail="slow_mode needs a room and seconds")
+            raise CauserieError("action_invalid", detail=Text(
+                "le mode lent demande un salon et une durée en secondes",
+                "slow_mode needs a room and seconds"))
         await do_set_slow_mode(app, room, req.seconds)
         await record(app, actor=console.actor, action="slow_mode", target=f"room:{room}",
                      data={"case": case.id, "seconds": req.seconds})
@@ -208,7 +222,9 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
 
         room = req.room or (case.target if case.target_kind == "room" else None)
         if room is None:
-            raise CauserieError("action_invalid", detail=f"{req.action} needs a room")
+            raise CauserieError("action_invalid", detail=Text(
+                "précisez le salon à verrouiller" if req.action == "lock_room" else "précisez le salon à rouvrir",
+                f"{req.action} needs a room"))
         locked = req.action == "lock_room"
         changed = await do_set_room_lock(app, room, locked, mod_id)
         await record(app, actor=console.actor, action=req.action, target=f"room:{room}",
@@ -221,11 +237,15 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
     # actions against a person: the case's person, or in a room case someone seen in its evidence
     if case.target_kind == "session":
         if req.session is not None and req.session != case.target:
-            raise CauserieError("action_invalid", detail="this case is about another person")
+            raise CauserieError("action_invalid", detail=Text(
+                "ce dossier concerne une autre personne",
+                "this case is about another person"))
         target_id = case.target
     else:
         if req.session is None or req.session not in await people_seen(app, case):
-            raise CauserieError("action_invalid", detail="choose a person seen in this room case's evidence")
+            raise CauserieError("action_invalid", detail=Text(
+                "choisissez une personne vue dans les éléments de ce dossier de salon",
+                "choose a person seen in this room case's evidence"))
         target_id = req.session
         if req.action == "kick" and not req.room:
             req = msgspec.structs.replace(req, room=case.target)
@@ -248,12 +268,16 @@ async def do_act(app: Causerie, console: ConsoleSession, case_id: int, req: Acti
                          for s in scopes]
     elif action == "kick":
         if not req.room:
-            raise CauserieError("action_invalid", detail="kick needs a room")
+            raise CauserieError("action_invalid", detail=Text(
+                "précisez de quel salon retirer la personne",
+                "kick needs a room"))
     elif action == "delete_message":
         from causerie.storage.decisions import delete_room_message
 
         if not req.room or req.seq is None or not await delete_room_message(app.engine, req.room, req.seq):
-            raise CauserieError("action_invalid", detail="delete_message needs a room and seq that exist")
+            raise CauserieError("action_invalid", detail=Text(
+                "le message à supprimer n'existe pas : précisez un salon et un seq existants",
+                "delete_message needs a room and seq that exist"))
     appeal_token = secrets.token_urlsafe(24)
     appeal_until = now + app.moderation.config.appeal_days * DAY_MS
     decision_id = await app.moderation.decisions.add(
@@ -292,12 +316,16 @@ async def _close_room_case(app: Causerie, console: ConsoleSession, case: Case, r
     """A room case is closed once something was done: a decision against someone seen in it, or a room
     action (slow mode, lock) taken from it. Reporters learn `action_taken` (nothing done: `dismiss`)."""
     if case.target_kind != "room":
-        raise CauserieError("action_invalid", detail="only a room case is closed this way")
+        raise CauserieError("action_invalid", detail=Text(
+            "seul un dossier de salon se clôt ainsi",
+            "only a room case is closed this way"))
     decided = len(await app.moderation.decisions.of_case(case.id))
     room_actions = [e for e in await app.audit.entries(target=f"room:{case.target}")
                     if e.action in ROOM_ACTIONS and msgspec.json.decode(e.data).get("case") == case.id]
     if not decided and not room_actions:
-        raise CauserieError("action_invalid", detail="nothing was done in this case: dismiss it")
+        raise CauserieError("action_invalid", detail=Text(
+            "rien n'a été fait dans ce dossier : classez-le sans suite",
+            "nothing was done in this case: dismiss it"))
     await record(app, actor=console.actor, action="close", target=f"case:{case.id}",
                  data={"reason": req.reason, "decisions": decided, "room_actions": len(room_actions)})
     await _close(app, console, case, "action_taken")
@@ -309,7 +337,9 @@ async def _held(app: Causerie, console: ConsoleSession, case: Case, req: ActionR
 
     items = await app.moderation.cases.items(case.id)
     if req.screened is None or not any(i.kind == "screened" and i.ref_id == req.screened for i in items):
-        raise CauserieError("action_invalid", detail="this held message is not part of the case")
+        raise CauserieError("action_invalid", detail=Text(
+            "ce message retenu ne fait pas partie du dossier",
+            "this held message is not part of the case"))
     if req.action == "release":
         await do_release_held(app, req.screened)
     else:
@@ -324,7 +354,9 @@ async def _urgent(app: Causerie, console: ConsoleSession, case: Case) -> dict[st
     """Threats to life or safety (DSA art. 18): the case goes first, every online admin is alerted and
     the evidence bundle for the authorities (Pharos) is ready at /api/mod/cases/{id}/bundle."""
     if case.category != "threat":
-        raise CauserieError("action_invalid", detail="only a threat case is escalated")
+        raise CauserieError("action_invalid", detail=Text(
+            "seul un dossier de menaces fait l'objet d'une escalade urgente",
+            "only a threat case is escalated"))
     await app.moderation.cases.escalate(case.id, app.clock.now_ms())
     await record(app, actor=console.actor, action="urgent", target=f"case:{case.id}")
     await app.moderation.publish("urgent", case_id=case.id, role=case.role, category=case.category)
@@ -418,7 +450,9 @@ async def do_appeal_status(app: Causerie, token: str) -> AppealStatus:
 
 async def _decide_appeal(app: Causerie, console: ConsoleSession, case: Case, req: ActionRequest) -> dict[str, Any]:
     if case.kind != "appeal" or case.decision_id is None:
-        raise CauserieError("action_invalid", detail="uphold and reverse decide appeals")
+        raise CauserieError("action_invalid", detail=Text(
+            "maintenir ou annuler une décision ne vaut que pour un recours",
+            "uphold and reverse decide appeals"))
     decision = await app.moderation.decisions.get(case.decision_id)
     assert decision is not None
     if decision.moderator_id == console.moderator.id:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from causerie.errors import CauserieError
+from causerie.errors import CauserieError, Text
 from causerie.moderation.audit import canonical, record
 from causerie.moderation.cases import CATEGORIES, REPORT_CONFIDENCE, TRUSTED_CONFIDENCE, do_add_to_case
 from causerie.protocol import Name, ReportCreate, ReportCreated
@@ -65,7 +65,9 @@ async def do_report(app: Causerie, session: LiveSession, body: ReportCreate) -> 
         raise CauserieError("category_invalid")
     text = body.text.strip()
     if len(text) > MAX_TEXT:
-        raise CauserieError("report_invalid", detail=f"text over {MAX_TEXT} characters")
+        raise CauserieError("report_invalid", detail=Text(
+            f"le texte dépasse {MAX_TEXT} caractères",
+            f"text over {MAX_TEXT} characters"))
     now = app.clock.now_ms()
     me = session.person
     people: dict[str, dict[str, Any]] = {}
@@ -73,9 +75,9 @@ async def do_report(app: Causerie, session: LiveSession, body: ReportCreate) -> 
     target_session: str | None = None
     room_id, pm_id, seq = body.room, body.pm, body.seq
     if room_id is not None and pm_id is not None:
-        raise CauserieError("report_invalid", detail="room or pm, not both")
+        raise CauserieError("report_invalid", detail=Text("room ou pm, pas les deux", "room or pm, not both"))
     if seq is not None and seq < 1:
-        raise CauserieError("report_invalid", detail="seq must be ≥ 1")
+        raise CauserieError("report_invalid", detail=Text("seq doit être ≥ 1", "seq must be ≥ 1"))
     if room_id is not None:
         room = await access_room(app, session, room_id)
         messages = await _room_window(app, room.id, seq)
@@ -113,9 +115,13 @@ async def do_report(app: Causerie, session: LiveSession, body: ReportCreate) -> 
         for r in sorted(session.rooms):
             messages += [m for m in await _room_window(app, r, None) if m["session"] == peer.session_id]
     else:
-        raise CauserieError("report_invalid", detail="say what you report: room, pm or pseudo")
+        raise CauserieError("report_invalid", detail=Text(
+            "précisez ce que vous signalez : room, pm ou pseudo",
+            "say what you report: room, pm or pseudo"))
     if target_session == session.id:
-        raise CauserieError("report_invalid", detail="you cannot report yourself")
+        raise CauserieError("report_invalid", detail=Text(
+            "vous ne pouvez pas vous signaler vous-même",
+            "you cannot report yourself"))
     for sid in {m["session"] for m in messages} | {session.id} | ({target_session} if target_session else set()):
         await _person(app, sid, people)
     reporter = await app.sessions.by_id(session.id)

@@ -44,24 +44,30 @@ async def closed_view(app: Causerie, console: ConsoleSession, *, target: str = "
                       since: str = "", until: str = "") -> dict[str, Any]:
     """Closed cases by target pseudonym (or room), category and closing date, from the queues this
     moderator may read (the legal officer reads none), newest first; at most SEARCH_LIMIT."""
-    from causerie.errors import CauserieError
+    from causerie.errors import CauserieError, Text
     from causerie.moderation.cases import SEVERITY
 
     def bound(raw: str, name: str) -> int | None:
         if not raw:
             return None
         if not raw.isdigit() or len(raw) > 15:
-            raise CauserieError("search_invalid", detail=f"{name}: a time in milliseconds")
+            raise CauserieError("search_invalid", detail=Text(
+                f"{name} doit être un horodatage en millisecondes",
+                f"{name}: a time in milliseconds"))
         return int(raw)
 
     target = target.strip()
     if len(target) > 64:
-        raise CauserieError("search_invalid", detail="the pseudonym or room is at most 64 characters")
+        raise CauserieError("search_invalid", detail=Text(
+            "le pseudo ou le salon fait au plus 64 caractères",
+            "the pseudonym or room is at most 64 characters"))
     if category and category not in SEVERITY:
-        raise CauserieError("search_invalid", detail="unknown category")
+        raise CauserieError("search_invalid", detail=Text("catégorie inconnue", "unknown category"))
     start, end = bound(since, "from"), bound(until, "to")
     if start is not None and end is not None and start >= end:
-        raise CauserieError("search_invalid", detail="from must come before to")
+        raise CauserieError("search_invalid", detail=Text(
+            "la date de début (from) doit précéder la date de fin (to)",
+            "from must come before to"))
     queues = readable_queues(console.moderator.roles)
     found = await app.moderation.cases.search_closed(queues, target=target or None, category=category or None,
                                                      since=start, until=end, limit=SEARCH_LIMIT + 1) if queues else []

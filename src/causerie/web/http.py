@@ -12,7 +12,7 @@ from causerie.actions.messages import do_pm_history
 from causerie.actions.rooms import do_list_rooms, message_out
 from causerie.app import Causerie
 from causerie.checks import access_room
-from causerie.errors import CauserieError
+from causerie.errors import CauserieError, technical
 from causerie.hub import LiveSession
 from causerie.protocol import (
     Commune,
@@ -81,7 +81,7 @@ async def create_session(request: web.Request) -> web.Response:
     try:
         body = msgspec.json.decode(await request.read(), type=SessionCreate)
     except msgspec.ValidationError as exc:
-        raise CauserieError("bad_frame", detail=str(exc)) from None
+        raise CauserieError("bad_frame", detail=technical(str(exc))) from None
     except msgspec.DecodeError:
         raise CauserieError("bad_json") from None
     token, device, info, statements = await do_enter(app, body, origin_of(request, app.settings.trust_forwarded),

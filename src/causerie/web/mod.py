@@ -16,7 +16,7 @@ import msgspec
 from aiohttp import web
 
 from causerie.app import Causerie
-from causerie.errors import CauserieError
+from causerie.errors import CauserieError, technical
 from causerie.moderation.accounts import ConsoleSession, access_console, do_login, do_logout
 from causerie.moderation.cases import do_claim, do_unclaim
 from causerie.moderation.decisions import ActionRequest, do_act, do_appeal, do_appeal_status, do_statement_received
@@ -41,7 +41,7 @@ async def _body(request: web.Request, type_: type[Any]) -> Any:
     try:
         return msgspec.json.decode(await request.read(), type=type_)
     except msgspec.ValidationError as exc:
-        raise CauserieError("bad_frame", detail=str(exc)) from None
+        raise CauserieError("bad_frame", detail=technical(str(exc))) from None
     except msgspec.DecodeError:
         raise CauserieError("bad_json") from None
 

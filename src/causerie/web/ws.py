@@ -17,7 +17,7 @@ from causerie.actions.messages import do_read, do_resume, do_send_message, do_se
 from causerie.actions.people import do_ignore, do_set_pm_policy, do_unignore, do_watch_presence
 from causerie.actions.rooms import do_create_room, do_invite, do_join, do_leave
 from causerie.app import Causerie
-from causerie.errors import CauserieError
+from causerie.errors import CauserieError, technical
 from causerie.hub import LiveSession
 from causerie.protocol import (
     ClientFrame,
@@ -84,7 +84,7 @@ def _decode(data: str | bytes) -> ClientFrame:
         text = str(exc)
         if "`$.type`" in text:
             raise CauserieError("unknown_type") from None
-        raise CauserieError("bad_frame", detail=text) from None
+        raise CauserieError("bad_frame", detail=technical(text)) from None
     except msgspec.DecodeError:
         raise CauserieError("bad_json") from None
 
