@@ -45,7 +45,7 @@ async def side(request: pytest.FixtureRequest, new_client) -> Side:
     await a1.say("general", "message adulte")
     await t1.join("ados-general")
     await t1.say("ados-general", "message ado")
-    a_pm = (await a1.pm("Adulte_2", "entre adultes"))["pm"]
+    a_pm = (await a1.pm("Adulte_2", "salut entre grands"))["pm"]
     t_pm = (await t1.pm("Ado_2", "entre ados"))["pm"]
     for c in (a1, a2, t1, t2):
         await c.recv("pm_opened")
