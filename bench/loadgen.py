@@ -107,8 +107,11 @@ def pct(values: list[int], q: float) -> float:
 
 
 # ------------------------------------------------------------------------------------------------- phrases
+# Ordinary greetings. Every one must pass screening: a blocked send is an error and fails its step, so a
+# phrase the model misreads turns a throughput figure into a screening one ("la compagnie" did, with the
+# fifth screening model; docs/screening.md lists it among the known false positives).
 _A = ["Salut", "Bonjour", "Coucou", "Bonsoir", "Hello", "Yo", "Re", "Hey"]
-_B = ["tout le monde", "la compagnie", "les amis", "à tous", "les gens", "la salle", "vous deux", "ici"]
+_B = ["tout le monde", "la bande", "les amis", "à tous", "les gens", "la salle", "vous deux", "ici"]
 _C = ["il fait beau", "je regarde un film", "je rentre du travail", "on parle de musique",
       "qui joue ce soir", "quel temps chez vous", "je prépare à manger", "bonne soirée"]
 _D = ["aujourd'hui", "ce soir", "à Lyon", "à Paris", "en ce moment", "pour changer", "enfin", "quand même"]
