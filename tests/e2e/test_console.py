@@ -289,6 +289,8 @@ def test_admin_verifies_the_audit_log_and_the_legal_officer_looks_up_a_session(b
 
     legal = console_login(browser, mod_server, "lea", lea)
     expect(legal.locator("#audit-tool")).to_be_hidden()
+    legal.get_by_role("button", name="Consulter").click()  # nothing typed: checked before any request
+    expect(legal.locator("#legal-result")).to_have_text("Saisissez un identifiant de session.")
     legal.get_by_label("Identifiant de session").fill("inconnu")
     legal.get_by_role("button", name="Consulter").click()
     expect(legal.locator("#legal-result")).to_have_text("Introuvable.")

@@ -698,9 +698,29 @@ async function act(body) {
 
 // --- admin: audit verification; legal officer: identification look-up ---------------------------
 
-let auditResult = null;
-let legalResult = null; // {data} or {error}
+let auditResult = null; // {data} or {error}
+let legalResult = null; // {data}, {error} or {local}
 let searchResult = null; // {data}, {error} or {local}
+
+// GET `path` with `button` disabled meanwhile: {data} or {error}, for a screen's render function.
+async function fetchResult(button, path) {
+  $(button).disabled = true;
+  try {
+    return { data: await call('GET', path) };
+  } catch (err) {
+    return { error: err };
+  } finally {
+    $(button).disabled = false;
+  }
+}
+
+// A result that is a problem (a local check's message key, or the server's error) is shown as a form
+// error; returns whether it was one.
+function showProblem(out, result) {
+  if (!result.local && !result.error) return false;
+  out.append(h('p', { class: 'form-error' }, result.local ? t(result.local) : errorText(result.error)));
+  return true;
+}
 
 // --- closed cases: search by target pseudonym (or room), category and closing date ---------------
 
@@ -736,14 +756,7 @@ async function searchClosed(event) {
     $('#search-from').focus();
     return;
   }
-  $('#search-submit').disabled = true;
-  try {
-    searchResult = { data: await call('GET', `/api/mod/closed-cases?${params}`) };
-  } catch (err) {
-    searchResult = { error: err };
-  } finally {
-    $('#search-submit').disabled = false;
-  }
+  searchResult = await fetchResult('#search-submit', `/api/mod/closed-cases?${params}`);
   renderSearch();
 }
 
@@ -751,10 +764,7 @@ function renderSearch() {
   const out = $('#search-result');
   clear(out);
   if (!searchResult) return;
-  if (searchResult.local || searchResult.error) {
-    out.append(h('p', { class: 'form-error' }, searchResult.local ? t(searchResult.local) : errorText(searchResult.error)));
-    return;
-  }
+  if (showProblem(out, searchResult)) return;
   const { cases, more } = searchResult.data;
   out.append(h('p', {}, t(cases.length ? 'search.count' : 'search.none', { count: cases.length })));
   if (cases.length) {
@@ -773,14 +783,7 @@ function renderSearch() {
 }
 
 async function verifyAudit() {
-  $('#audit-verify').disabled = true;
-  try {
-    auditResult = { data: await call('GET', '/api/mod/audit/verify') };
-  } catch (err) {
-    auditResult = { error: err };
-  } finally {
-    $('#audit-verify').disabled = false;
-  }
+  auditResult = await fetchResult('#audit-verify', '/api/mod/audit/verify');
   renderAudit();
 }
 
@@ -812,14 +815,7 @@ async function lookUpSession(event) {
     $('#legal-session').focus();
     return;
   }
-  $('#legal-submit').disabled = true;
-  try {
-    legalResult = { data: await call('GET', `/api/mod/legal/sessions/${encodeURIComponent(id)}`) };
-  } catch (err) {
-    legalResult = { error: err };
-  } finally {
-    $('#legal-submit').disabled = false;
-  }
+  legalResult = await fetchResult('#legal-submit', `/api/mod/legal/sessions/${encodeURIComponent(id)}`);
   renderLegal();
 }
 
@@ -827,10 +823,7 @@ function renderLegal() {
   const out = $('#legal-result');
   clear(out);
   if (!legalResult) return;
-  if (legalResult.local || legalResult.error) {
-    out.append(h('p', { class: 'form-error' }, legalResult.local ? t(legalResult.local) : errorText(legalResult.error)));
-    return;
-  }
+  if (showProblem(out, legalResult)) return;
   const d = legalResult.data;
   out.append(h('dl', { class: 'facts', id: 'legal-facts' },
     h('dt', {}, t('legal.pseudo')), h('dd', {}, d.pseudo),
