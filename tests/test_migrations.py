@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from causerie.config import Settings
 from causerie.storage import database
@@ -17,12 +18,23 @@ from causerie.storage.tables import case_items, cases, decisions, metadata, repo
 LATEST = "0010"
 
 
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Migrate the (upgraded) database down to `revision`."""
+    async with engine.begin() as conn:
+        await conn.run_sync(lambda c: command.downgrade(database._alembic_config(c), revision))
+
+
+async def drift(conn: AsyncConnection) -> list:
+    """What tables.py declares and the database holds disagree on ([] when they agree)."""
+    return await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), metadata))
+
+
 async def test_migrations_match_the_declared_tables(settings: Settings) -> None:
     engine = database.create_engine(settings.db_url)
     try:
         await database.upgrade(engine)
         async with engine.connect() as conn:
-            diff = await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), metadata))
+            diff = await drift(conn)
             version = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
         assert diff == [], f"tables.py and the migrations disagree: {diff}; add a migration"
         assert version == LATEST
@@ -35,14 +47,13 @@ async def test_room_locks_migration_goes_down_and_up(settings: Settings) -> None
     engine = database.create_engine(settings.db_url)
     try:
         await database.upgrade(engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.downgrade(database._alembic_config(c), "0006"))
+        await downgrade(engine, "0006")
         async with engine.connect() as conn:
             assert "room_locks" not in await conn.run_sync(lambda c: inspect(c).get_table_names())
         await database.upgrade(engine)
         async with engine.connect() as conn:
             assert "room_locks" in await conn.run_sync(lambda c: inspect(c).get_table_names())
-            diff = await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), metadata))
+            diff = await drift(conn)
         assert diff == []
     finally:
         await engine.dispose()
@@ -55,8 +66,7 @@ async def test_duplicate_open_cases_are_merged_before_the_one_open_case_index(se
     engine = database.create_engine(settings.db_url)
     try:
         await database.upgrade(engine)
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.downgrade(database._alembic_config(c), "0009"))
+        await downgrade(engine, "0009")
         async with engine.begin() as conn:
 
             async def case(target: str, **values: object) -> int:
@@ -106,7 +116,7 @@ async def test_duplicate_open_cases_are_merged_before_the_one_open_case_index(se
             assert [tuple(r) for r in moved] == [(oldest, report_a), (oldest, 1), (oldest, report_b), (other, 2)]
             assert set((await conn.execute(select(reports.c.case_id))).scalars()) == {oldest}
             assert set((await conn.execute(select(decisions.c.case_id))).scalars()) == {oldest}
-            diff = await conn.run_sync(lambda c: compare_metadata(MigrationContext.configure(c), metadata))
+            diff = await drift(conn)
             version = await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
         assert diff == [] and version == LATEST
         # from now on the database itself refuses a second open case about the person
