@@ -134,10 +134,6 @@ class CaseStore:
                 urgent=True, updated_at=now,
                 priority=sql_case((cases.c.urgent.is_(True), cases.c.priority), else_=cases.c.priority * 10)))
 
-    async def update(self, case_id: int, **values: object) -> None:
-        async with self.engine.begin() as conn:
-            await conn.execute(update(cases).where(cases.c.id == case_id).values(**values))
-
     async def get(self, case_id: int) -> Case | None:
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(cases).where(cases.c.id == case_id))).first()
