@@ -40,16 +40,23 @@ def matches(viewer: Person, person: Person, filters: PresenceFilters | None) -> 
     return True
 
 
+def _choices(values: list[str], last: str) -> str:
+    return ", ".join(values[:-1]) + f" {last} " + values[-1]
+
+
 def check_filters(filters: PresenceFilters | None) -> Text | None:
-    """What is wrong with the filters, in French and English, or None."""
+    """What is wrong with the filters, in French and English, or None. The allowed values are listed
+    from the enums, so the message cannot fall behind them."""
     if filters is None:
         return None
     if filters.gender and any(g not in Gender.__members__.values() for g in filters.gender):
-        return Text("filters.gender : genre inconnu (woman, man ou other)",
-                    "filters.gender: unknown gender (woman, man or other)")
+        genders = [g.value for g in Gender]
+        return Text(f"filters.gender : genre inconnu ({_choices(genders, 'ou')})",
+                    f"filters.gender: unknown gender ({_choices(genders, 'or')})")
     if filters.distance and any(d not in DistanceBand.__members__.values() for d in filters.distance):
-        return Text("filters.distance : distance inconnue (lt10, 10-50, 50-200 ou gt200)",
-                    "filters.distance: unknown distance (lt10, 10-50, 50-200 or gt200)")
+        bands = [d.value for d in DistanceBand]
+        return Text(f"filters.distance : distance inconnue ({_choices(bands, 'ou')})",
+                    f"filters.distance: unknown distance ({_choices(bands, 'or')})")
     for age in (filters.age_min, filters.age_max):
         if age is not None and not 0 <= age <= 200:
             return Text("filters.age : un âge de 0 à 200 ans", "filters.age: an age from 0 to 200")
