@@ -83,3 +83,36 @@ def test_benign_chat_passes(full: Screener) -> None:
     for message in ["salut tout le monde, ça va ?", "quelqu'un a vu le match hier ?", "bonne nuit à tous"]:
         verdict = full.screen(message, ROOM)
         assert verdict.action == "allow" and verdict.labels == ()
+
+
+# An app named next to a handle is a pattern (kept apart from the lexicon score, see engine.combine).
+APP_HANDLES = [
+    "tg : @bdx_frappe_33 livraison de 18h à 4h",  # `tg` is Telegram here, not `ta gueule`
+    "le drive a changé de snap, nouveau : guill.drive69",
+    "contact tel.egram: lila_prv",
+    "insta : forex_kevin_pro",
+    "discord : freevbucks#0001",
+    "mon 👻 c'est lulu_93",
+    "➡️ t.me/pognon_rapide ⬅️",
+    "infos et tarifs sur linktr.example/jade",
+]
+NOT_APP_HANDLES = [
+    "snap: tu l'as vu ?",
+    "insta: trop bien la story",
+    "tg 3 fois de suite t'es relou",
+    "ig 2024 c'était mieux",
+    "le match sur twitch à 21h30",
+    "tele 4k à vendre, 55 pouces",
+]
+
+
+@pytest.mark.parametrize("message", APP_HANDLES)
+def test_app_next_to_a_handle_is_a_contact_pattern(rules: Screener, message: str) -> None:
+    evidence, _ = rules.evidence(message, ROOM)
+    assert evidence.patterns.get("contact", 0.0) >= 0.9, evidence.rules()
+
+
+@pytest.mark.parametrize("message", NOT_APP_HANDLES)
+def test_app_without_a_handle_is_not_a_pattern(rules: Screener, message: str) -> None:
+    evidence, _ = rules.evidence(message, ROOM)
+    assert evidence.patterns.get("contact", 0.0) < 0.9, evidence.rules()

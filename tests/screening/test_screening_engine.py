@@ -12,6 +12,7 @@ import pytest
 from causerie.screening import ScreenContext, Screener, Verdict
 from causerie.screening.detectors import default_detectors
 from causerie.screening.detectors.base import Evidence
+from causerie.screening.engine import combine
 from causerie.screening.normalise import Normalised
 from causerie.screening.policy import DEFAULT_POLICY_PATH, PolicyError
 
@@ -187,3 +188,14 @@ def test_context_from_mapping() -> None:
     room = ScreenContext.from_mapping({"where": "room", "sender_age": 30, "recipient_age": None,
                                        "room": "Coquin 18+"}, explicit_rooms=frozenset({"Coquin 18+"}))
     assert room.band == "adult" and room.explicit_allowed and room.space == "adult_explicit"
+
+
+def test_combine_weighs_a_pattern_on_its_own() -> None:
+    four = [0.5, 1.0, 0.3, -2.0]
+    five = [*four, 4.0]
+    # A four-coefficient stack (an older model) ignores the pattern; a fifth coefficient weighs it.
+    assert combine(0.9, 0.1, four, pattern=0.9) == combine(0.9, 0.1, four)
+    assert combine(0.9, 0.1, five, pattern=0.0) == pytest.approx(combine(0.9, 0.1, four))
+    assert combine(0.9, 0.1, five, pattern=0.9) > 0.5 > combine(0.9, 0.1, five, pattern=0.0)
+    # Without a model the rule score is the score.
+    assert combine(0.7, None, five, pattern=0.9) == 0.7

@@ -30,15 +30,19 @@ ERROR_CATEGORY = "screening_error"
 _MTIME_CHECK_SECONDS = 1.0
 
 
-def combine(rule: float, model: float | None, stack: Sequence[float] | None) -> float:
-    """A category's score from its rule score and the model's probability: a logistic regression
-    `sigmoid(a·rule + b·logit(model) + c·[a rule fired] + d)` fitted per category on scores of lines the
-    model never trained on (train.py), so the model can confirm a rule, veto a rule that fires in an
-    innocent sentence, or label on its own. Without a model the rule score is the score."""
+def combine(rule: float, model: float | None, stack: Sequence[float] | None, pattern: float = 0.0) -> float:
+    """A category's score from its rule score, the model's probability and its strongest pattern: a
+    logistic regression `sigmoid(a·rule + b·logit(model) + c·[a rule fired] + e·pattern + d)` fitted per
+    category on scores of lines the model never trained on (train.py), so the model can confirm a rule,
+    veto a rule that fires in an innocent sentence, or label on its own, while a pattern that is reliable
+    whatever the words around it (a phone number) keeps its own weight. A four-coefficient stack (an
+    older model) has no pattern term. Without a model the rule score is the score."""
     if model is None or stack is None:
         return rule
-    a, b, c, d = stack
-    return sigmoid(a * rule + b * logit(model) + (c if rule > 0.0 else 0.0) + d)
+    z = stack[0] * rule + stack[1] * logit(model) + (stack[2] if rule > 0.0 else 0.0) + stack[3]
+    if len(stack) > 4:
+        z += stack[4] * pattern
+    return sigmoid(z)
 
 
 class Screener:
@@ -124,7 +128,9 @@ class Screener:
     def scores(self, evidence: Evidence) -> dict[str, float]:
         model = evidence.model
         stacks = self._stacks
-        return {c: round(combine(evidence.rule_score(c), model.get(c) if model else None, stacks[c]), 4)
+        patterns = evidence.patterns
+        return {c: round(combine(evidence.rule_score(c), model.get(c) if model else None, stacks[c],
+                                 patterns.get(c, 0.0)), 4)
                 for c in CATEGORIES}
 
     def screen(self, text: str, ctx: ScreenContext) -> Verdict:

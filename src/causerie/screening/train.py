@@ -8,7 +8,7 @@
    holdout/holdout.jsonl, MLMA) is dropped.
 2. Leave writers out: split the writers into FOLDS groups; for each group, fit on the templates and the
    other groups, and score that group's lines. On these out-of-writer scores, calibrate each category
-   (Platt scaling), fit how the model meets the rules (engine.combine, a 4-coefficient logistic
+   (Platt scaling), fit how the model meets the rules (engine.combine, a 5-coefficient logistic
    regression per category) and choose the thresholds (best F1, with at most MAX_FPR of the benign
    lines labelled). `--errors` prints the lines these scores get wrong (training data only).
 3. Fit on every line, keep the calibration and combination, prune small weights, and write
@@ -157,22 +157,22 @@ def _solve(h: list[list[float]], g: list[float]) -> list[float]:
     return [m[i][n] / m[i][i] if m[i][i] else 0.0 for i in range(n)]
 
 
-def fit_stack(xs: list[tuple[float, float, float]], ys: list[int], ridge: float = 1.0) -> list[float]:
-    """Logistic regression of y on (rule, logit(model), rule fired, 1) by Newton's method, with a small
-    ridge so that a category whose tuning lines are perfectly separated keeps finite coefficients."""
-    w = [0.0, 0.0, 0.0, 0.0]
+def fit_stack(xs: list[tuple[float, float, float, float]], ys: list[int], ridge: float = 1.0) -> list[float]:
+    """Logistic regression of y on (rule, logit(model), rule fired, 1, pattern) by Newton's method, with a
+    small ridge so that a category whose tuning lines are perfectly separated keeps finite coefficients
+    (the intercept, fourth, is not penalised; the order is engine.combine's)."""
+    n = 5
+    w = [0.0] * n
     for _ in range(30):
-        g = [ridge * x for x in w[:3]] + [0.0]
-        h = [[0.0] * 4 for _ in range(4)]
-        for i in range(3):
-            h[i][i] = ridge
-        for (r, lm, f), y in zip(xs, ys, strict=True):
-            v = (r, lm, f, 1.0)
+        g = [0.0 if i == 3 else ridge * w[i] for i in range(n)]
+        h = [[ridge if i == j and i != 3 else 0.0 for j in range(n)] for i in range(n)]
+        for (r, lm, f, pat), y in zip(xs, ys, strict=True):
+            v = (r, lm, f, 1.0, pat)
             p = sigmoid(sum(a * b for a, b in zip(w, v, strict=True)))
             q = p * (1.0 - p)
-            for i in range(4):
+            for i in range(n):
                 g[i] += (p - y) * v[i]
-                for j in range(4):
+                for j in range(n):
                     h[i][j] += q * v[i] * v[j]
         step = _solve(h, g)
         w = [a - b for a, b in zip(w, step, strict=True)]
@@ -181,8 +181,8 @@ def fit_stack(xs: list[tuple[float, float, float]], ys: list[int], ridge: float 
     return w
 
 
-def tune_stack(gold: list[set[str]], rule_scores: list[dict[str, float]], probs: list[list[float]]
-               ) -> list[list[float]]:
+def tune_stack(gold: list[set[str]], rule_scores: list[dict[str, float]], probs: list[list[float]],
+               patterns: list[dict[str, float]]) -> list[list[float]]:
     """Per category, engine.combine's coefficients fitted on the tuning lines; then the label thresholds
     (moved into the intercepts, so that the engine's threshold stays 0.5): first each category's best-F1
     threshold, then, while more than MAX_FPR of the benign tuning lines get any label, the threshold
@@ -190,10 +190,11 @@ def tune_stack(gold: list[set[str]], rule_scores: list[dict[str, float]], probs:
     benign = [i for i, g in enumerate(gold) if not g]
     coefs, margins, options = [], [], []
     for ci, c in enumerate(CATEGORIES):
-        xs = [(rs[c], logit(p[ci]), 1.0 if rs[c] > 0.0 else 0.0) for rs, p in zip(rule_scores, probs, strict=True)]
+        xs = [(rs[c], logit(p[ci]), 1.0 if rs[c] > 0.0 else 0.0, pat.get(c, 0.0))
+              for rs, p, pat in zip(rule_scores, probs, patterns, strict=True)]
         ys = [int(c in g) for g in gold]
         w = fit_stack(xs, ys)
-        z = [w[0] * r + w[1] * lm + w[2] * f + w[3] for r, lm, f in xs]
+        z = [w[0] * r + w[1] * lm + w[2] * f + w[3] + w[4] * pat for r, lm, f, pat in xs]
         # Candidate thresholds, lowest first, each with its F1 and the benign lines it flags.
         cands = []
         for t in sorted({round(v, 3) for v in z}) + [max(z) + 1.0]:
@@ -223,8 +224,8 @@ def tune_stack(gold: list[set[str]], rule_scores: list[dict[str, float]], probs:
         if step is None:
             break
         margins[step[1]] = step[2]
-    return [[round(w[0], 4), round(w[1], 4), round(w[2], 4), round(w[3] - options[ci][margins[ci]][0], 4)]
-            for ci, w in enumerate(coefs)]
+    return [[round(w[0], 4), round(w[1], 4), round(w[2], 4), round(w[3] - options[ci][margins[ci]][0], 4),
+             round(w[4], 4)] for ci, w in enumerate(coefs)]
 
 
 def _read(path: Path) -> list[dict]:
@@ -303,16 +304,18 @@ def main(argv: list[str] | None = None) -> int:
         tuned_on = "data/screening/tune.jsonl"
     scale, offset = calibrate(tune_raw, tune)
     gold = [set(r["labels"]) for r in tune]
-    rule_scores = [rules.scores(rules.evidence(r["text"], contexts[id(r)])[0]) for r in tune]
+    evidence = [rules.evidence(r["text"], contexts[id(r)])[0] for r in tune]
+    rule_scores = [rules.scores(ev) for ev in evidence]
+    patterns = [ev.patterns for ev in evidence]
     probs = [[sigmoid(scale[i] * s[i] + offset[i]) for i in range(len(CATEGORIES))] for s in tune_raw]
     for i, r in enumerate(tune):  # what the minors detector does after the model
         if contexts[id(r)].recipient_minor:
             model = dict(zip(CATEGORIES, probs[i], strict=True))
             carry_to_minor(model)
             probs[i] = [model[c] for c in CATEGORIES]
-    stacks = tune_stack(gold, rule_scores, probs)
-    predicted = [{c for i, c in enumerate(CATEGORIES) if combine(rs[c], p[i], stacks[i]) >= 0.5}
-                 for rs, p in zip(rule_scores, probs, strict=True)]
+    stacks = tune_stack(gold, rule_scores, probs, patterns)
+    predicted = [{c for i, c in enumerate(CATEGORIES) if combine(rs[c], p[i], stacks[i], pat.get(c, 0.0)) >= 0.5}
+                 for rs, p, pat in zip(rule_scores, probs, patterns, strict=True)]
     tuned = macro_f1(gold, predicted)
     model_alone = macro_f1(gold, [{c for i, c in enumerate(CATEGORIES) if p[i] >= 0.5} for p in probs])
     rules_only = macro_f1(gold, [{c for c in CATEGORIES if rs[c] >= 0.5} for rs in rule_scores])
@@ -326,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     kept = {f: [round(x, 3) for x in w] for f, w in weights.items() if max(abs(x) for x in w) >= PRUNE}
     digest = hashlib.sha256(TRAIN.read_bytes()).hexdigest()[:16]
     model = {
-        "version": 3,
+        "version": 4,
         "categories": list(CATEGORIES),
         "bias": [round(b, 4) for b in bias],
         "calibration": {"scale": scale, "offset": offset},

@@ -9,16 +9,26 @@ from causerie.screening.types import CATEGORIES, Hit, ScreenContext
 
 
 class Evidence:
-    """Hits collected for one message, and the learned stage's probabilities if it ran."""
+    """Hits collected for one message, the strongest pattern per category, and the learned stage's
+    probabilities if it ran."""
 
-    __slots__ = ("hits", "model")
+    __slots__ = ("hits", "model", "patterns")
 
     def __init__(self) -> None:
         self.hits: dict[str, list[Hit]] = {}
         self.model: dict[str, float] | None = None
+        self.patterns: dict[str, float] = {}
 
     def add(self, category: str, weight: float, rule: str) -> None:
         self.hits.setdefault(category, []).append(Hit(category, weight, rule))
+
+    def add_pattern(self, category: str, weight: float, rule: str) -> None:
+        """A hit from a structural pattern (a phone number, an e-mail, an app name next to a handle): it
+        counts like any hit, and its weight is also kept apart, because such a pattern means the same
+        thing whatever words surround it (engine.combine weighs it on its own)."""
+        self.add(category, weight, rule)
+        if weight > self.patterns.get(category, 0.0):
+            self.patterns[category] = weight
 
     def extend(self, hits: dict[str, list[Hit]]) -> None:
         for category, found in hits.items():

@@ -23,6 +23,21 @@ _URL = re.compile(r"https?://|www\.|(?<![\w@])[a-z0-9\-]{2,}\.(?:com|fr|net|org|
 _SOCIAL = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|telegram|whatsapp|discord|kik|tiktok|emoghost|"
                      r"fantome|skype|wizz|yubo|signal)\b")
 _AT_SIGN_EMAIL = re.compile(r"[a-z0-9._%+\-] ?@ ?[a-z0-9\-]+\.[a-z]{2,}")
+# An app's name, as typed (read on `lower`, where punctuation is kept): plain, shortened, nicknamed or
+# dotted (`tel.egram`, `sig.nal`); `tg` here is Telegram, because a handle follows.
+_APP = (r"(?:snap(?:chat)?|snp|sn@p|insta(?:gram)?|ig|tg|tele|tel\.?egram(?:me)?|whats(?:app?)?|whatsap+|watsap+|"
+        r"wts|wsp|wtsp|signal|sig\.nal|discord|disco|kik|skype|fb|facebook|messenger|tiktok|twitch|twitter|"
+        r"onlyfans|linkedin|threads|viber|wechat|emoghost)")
+# The app's name, then a separator (`:`, `=`, `->`, `c'est`, `nouveau`…), then a handle: a token with a
+# digit, a dot, an underscore or a `#` in it, or any token behind an `@`.
+_APP_HANDLE = re.compile(
+    r"(?<![a-z0-9])" + _APP + r"(?:\s*(?:[:=/>,\-]+|\bc'?\s?est\b|\bnouveau\b|\bnew\b|\bpseudo\b|\bid\b)){0,3}\s*"
+    r"(?:@\s?[a-z0-9_.]{3,30}|(?=[a-z0-9._#\-]*[0-9._#])(?=(?:[0-9._#\-]*[a-z]){3})"
+    r"[a-z0-9][a-z0-9._#\-]{3,29}[a-z0-9])")
+# Links that open a profile or a chat on another app.
+_APP_LINK = re.compile(r"(?<![a-z0-9])(?:t\.me(?:\.[a-z]+)?|wa\.me|discord\.gg|snapchat\.[a-z]+/add|linktr\.?[a-z]*|"
+                       r"(?:insta(?:gram)?|tiktok|twitch|onlyfans|onlyf[a-z]*|facebook|fb|telegram)"
+                       r"\.[a-z]+)/\s?@?[a-z0-9_.\-]{2,}")
 
 
 # Cheap necessary conditions, checked before the expensive patterns: every URL match contains "http",
@@ -41,23 +56,28 @@ class ContactDetector:
             for m in _PHONE.finditer(digits):
                 number = re.sub(r"\D", "", m.group(0))
                 if 9 <= len(number) <= 13:
-                    evidence.add("contact", 0.9, "contact:phone")
+                    evidence.add_pattern("contact", 0.9, "contact:phone")
                     break
             else:
                 if _LONG_DIGITS.search(digits) and re.search(r"\b(num|numero|tel|appel|06|07|sms|whatsapp)", n.text):
-                    evidence.add("contact", 0.6, "contact:digits")
+                    evidence.add_pattern("contact", 0.6, "contact:digits")
                 elif _PARTIAL_MOBILE.search(digits):
-                    evidence.add("contact", 0.35, "contact:partial-mobile")
+                    evidence.add_pattern("contact", 0.35, "contact:partial-mobile")
         if ("@" in lower or " at " in lower or "arobase" in lower or "(at)" in lower) and _EMAIL.search(lower):
-            evidence.add("contact", 0.9, "contact:email")
+            evidence.add_pattern("contact", 0.9, "contact:email")
         url = (("http" in lower or "www." in lower or _URL_HINT.search(lower) is not None)
                and _URL.search(lower) is not None)
         if "@" in lower and _HANDLE_AT.search(lower) and not _AT_SIGN_EMAIL.search(lower):
             social = _SOCIAL.search(n.text) is not None
-            evidence.add("contact", 0.65 if social else 0.35, "contact:handle-at")
+            evidence.add_pattern("contact", 0.65 if social else 0.35, "contact:handle-at")
         elif ("." in lower or "_" in lower) and not url and _DIGIT.search(lower) and _HANDLE_SHAPE.search(lower):
             social = _SOCIAL.search(n.text) is not None
-            evidence.add("contact", 0.6 if social else 0.3, "contact:handle")
+            evidence.add_pattern("contact", 0.6 if social else 0.3, "contact:handle")
+        # Only where an app was named (the lexicon, which runs first, found one) or a handle character is.
+        if ("contact" in evidence.hits or "@" in lower or "_" in lower) and _APP_HANDLE.search(lower):
+            evidence.add_pattern("contact", 0.9, "contact:app-handle")
+        if ("/" in lower) and _APP_LINK.search(lower):
+            evidence.add_pattern("contact", 0.9, "contact:app-link")
         if url:
             evidence.add("contact", 0.2, "contact:link")
             evidence.add("scam", 0.2, "scam:link")
