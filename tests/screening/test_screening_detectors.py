@@ -6,6 +6,8 @@ import pytest
 
 from causerie.screening import ScreenContext, Screener
 from causerie.screening.detectors import default_detectors
+from causerie.screening.features import features
+from causerie.screening.normalise import normalise
 
 ADULTS = ScreenContext(where="pm", band="adult", sender_age=30, recipient_age=29)
 ROOM = ScreenContext(where="room", band="adult", sender_age=30, room="Général")
@@ -116,3 +118,11 @@ def test_app_next_to_a_handle_is_a_contact_pattern(rules: Screener, message: str
 def test_app_without_a_handle_is_not_a_pattern(rules: Screener, message: str) -> None:
     evidence, _ = rules.evidence(message, ROOM)
     assert evidence.patterns.get("contact", 0.0) < 0.9, evidence.rules()
+
+
+def test_model_features_join_a_rule_category_with_speaking_to_one_person() -> None:
+    said_to_you = features(normalise("t'es qu'un sale singe").text, ROOM, ("hate:3",))
+    about_a_group = features(normalise("les singes du zoo").text, ROOM, ("hate:3",))
+    assert "you&hate" in said_to_you
+    assert "you&hate" not in about_a_group
+    assert not any(f.startswith("you&") for f in features(normalise("t'es où ?").text, ROOM))

@@ -98,9 +98,8 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the fifth engine reads the bare "
-                   "words 'entre adultes' between two adults as sexual_explicit (0.56) and blocks them")
 def test_between_adults_alone_is_not_explicit(screener: Screener) -> None:
+    # The fifth engine read these bare words as sexual_explicit (0.56) and blocked them (a strict xfail then).
     v = screener.screen("entre adultes", ADULTS)
     assert "sexual_explicit" not in v.labels and v.action == "allow"
 

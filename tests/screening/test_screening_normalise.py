@@ -45,6 +45,11 @@ def test_repeated_letters(raw: str, plain: str) -> None:
     assert squeeze(raw) == plain
 
 
+def test_a_double_letter_that_tells_a_word_from_an_insult_is_kept() -> None:
+    assert text("la salle des fêtes") == "la salle des fetes"
+    assert text("saaale con") == "sale con"
+
+
 def test_cyrillic_and_greek_look_alikes() -> None:
     assert text("Ѕnар") == "snap"  # Cyrillic Ѕ, а, р
     assert text("сοkе") == "coke"  # Cyrillic с, е and Greek ο

@@ -277,6 +277,10 @@ class Normalised:
         return f"Normalised(text={self.text!r})"
 
 
+# Words whose double letter tells them from a trigger word once squeezed: "la salle des fêtes" is not
+# "sale" (dirty, the start of many insults).
+_KEEP_DOUBLE = frozenset({"salle", "salles"})
+
 _CHUNK_CACHE: dict[str, str] = {}
 _CHUNK_CACHE_LIMIT = 100_000
 
@@ -287,7 +291,7 @@ def _chunk(chunk: str) -> str:
     out = _CHUNK_CACHE.get(chunk)
     if out is None:
         _, mapping = _token_re()
-        tokens = squeeze(_PUNCT.sub(" ", undo_leet(chunk))).split()
+        tokens = [t if t in _KEEP_DOUBLE else squeeze(t) for t in _PUNCT.sub(" ", undo_leet(chunk)).split()]
         out = " ".join([mapping.get(t, t) for t in tokens])
         if len(_CHUNK_CACHE) >= _CHUNK_CACHE_LIMIT:
             _CHUNK_CACHE.clear()
@@ -298,7 +302,8 @@ def _chunk(chunk: str) -> str:
 def normalise(text: str) -> Normalised:
     lower = fold(text)
     joined = join_spaced_letters(lower)
-    # Same as map_tokens(" " + " ".join(squeeze(_PUNCT.sub(" ", undo_leet(joined))).split()) + " "),
+    # Same as map_tokens(" " + " ".join(squeeze(_PUNCT.sub(" ", undo_leet(joined))).split()) + " ") (but for
+    # the words of _KEEP_DOUBLE),
     # chunk by chunk (undo_leet, punctuation, squeezing and the token map never cross whitespace).
     cache = _CHUNK_CACHE
     parts = [cache.get(c) or _chunk(c) for c in joined.split()]
