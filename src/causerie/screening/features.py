@@ -12,11 +12,12 @@ _YOU = frozenset(["tu", "t", "toi", "te", "ta", "ton", "tes"])
 
 def features(text: str, ctx: ScreenContext | None = None, rules: tuple[str, ...] = ()) -> set[str]:
     """`text` is `Normalised.text` (space-padded). The features: words as they are, the first five letters
-    of longer words with a `*`, pairs of neighbouring words joined by a space; `r:<rule>` for each rule that fired before the model (lexicons, contact patterns)
-    and `you&<category>` for each of those rules' categories when the message speaks to one person (`tu`,
-    `toi`, `ta`…). With a context: `@pm` or `@room`, `@minor` when the message reaches a minor,
-    `@explicit` in a room that allows explicit talk, and, from an adult to a minor, every word again
-    behind `a2m:` (the model learns which words matter only there)."""
+    of longer words with a `*`, pairs of neighbouring words joined by a space; `r:<rule>` for each rule
+    that fired before the model (lexicons, contact patterns) and `you&<category>` for each of those
+    rules' categories when the message speaks to one person (`tu`, `toi`, `ta`…). With a context: `@pm`
+    or `@room`, `@minor` when the message reaches a minor, `@explicit` in a room that allows explicit
+    talk, and, from an adult to a minor, every word again behind `a2m:` (the model learns which words
+    matter only there)."""
     words = text.split()
     feats = set(words)
     feats.update([w[:5] + "*" for w in words if len(w) > 5])
