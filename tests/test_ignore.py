@@ -11,8 +11,8 @@ async def test_ignore_hides_messages_and_refuses_pms(new_client, no_tracebacks) 
         await x.join("general")
     got = await a.request({"type": "ignore", "pseudo": "Relou_1"}, "ignored")
     assert got == {"type": "ignored", "pseudos": ["Relou_1"]}
-    await b.say("general", "tu m'ignores ?")
-    await c.recv("message", room="general", text="tu m'ignores ?")
+    await b.say("general", "quelqu'un est là ?")
+    await c.recv("message", room="general", text="quelqu'un est là ?")
     await a.nothing("message", room="general")
     assert await b.error({"type": "pm", "to": "Alice_1", "text": "réponds", "client_id": "1"}) == "pm_refused"
     await a.nothing("pm_message")

@@ -98,6 +98,14 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the sixth engine holds the bare "
+                   "question 'tu m'ignores ?' in a room as harassment (0.52): its writers used it mostly in "
+                   "persistent unwanted contact")
+def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
+    v = screener.screen("tu m'ignores ?", ADULT_ROOM)
+    assert "harassment" not in v.labels and v.action == "allow"
+
+
 def test_between_adults_alone_is_not_explicit(screener: Screener) -> None:
     # The fifth engine read these bare words as sexual_explicit (0.56) and blocked them (a strict xfail then).
     v = screener.screen("entre adultes", ADULTS)

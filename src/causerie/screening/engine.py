@@ -57,7 +57,7 @@ class Screener:
         self.detectors: list[Detector] = list(detectors) if detectors is not None else default_detectors()
         self.timings: dict[str, float] = {d.name: 0.0 for d in self.detectors}
         model = next((d for d in self.detectors if getattr(d, "name", "") == "model"), None)
-        # How the model meets the rules (engine.combine): four coefficients per category.
+        # How the model meets the rules (engine.combine): five coefficients per category (four in old models).
         stack = getattr(model, "stack", None) or {}
         self._stacks: dict[str, Sequence[float] | None] = {c: stack.get(c) for c in CATEGORIES}
 
