@@ -302,9 +302,9 @@ def _chunk(chunk: str) -> str:
 def normalise(text: str) -> Normalised:
     lower = fold(text)
     joined = join_spaced_letters(lower)
-    # Same as map_tokens(" " + " ".join(squeeze(_PUNCT.sub(" ", undo_leet(joined))).split()) + " ") (but for
-    # the words of _KEEP_DOUBLE),
-    # chunk by chunk (undo_leet, punctuation, squeezing and the token map never cross whitespace).
+    # Same as map_tokens(" " + " ".join(squeeze(_PUNCT.sub(" ", undo_leet(joined))).split()) + " "), except
+    # that the words of _KEEP_DOUBLE are not squeezed, computed chunk by chunk (undo_leet, punctuation,
+    # squeezing and the token map never cross whitespace).
     cache = _CHUNK_CACHE
     parts = [cache.get(c) or _chunk(c) for c in joined.split()]
     t = " " + " ".join([p for p in parts if p]) + " "
