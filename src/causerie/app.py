@@ -12,7 +12,7 @@ from causerie.bus import Broker, create_broker
 from causerie.clock import Clock, SystemClock
 from causerie.cluster import ClusterNode
 from causerie.config import Settings
-from causerie.domain import Band, Room, RoomKind
+from causerie.domain import Band, Person, Room, RoomKind
 from causerie.geo import PostalCodes, postal_codes
 from causerie.hub import Hub
 from causerie.moderation.service import Moderation
@@ -80,7 +80,7 @@ class Causerie:
         self._rooms = {r.id: r for r in await self.rooms.all()}
         await self.broker.start()
         await self.policy.start()
-        await self.hub.start(load=self._load_directory)  # subscribed to `directory` first
+        await self.hub.start(load=self.load_directory)  # subscribed to `directory` first
         await self.moderation.start()
         self.hub.on_grace_expired = self._end_after_grace
         await self.cluster.start()
@@ -91,12 +91,23 @@ class Causerie:
 
             await adopt_orphans(self)
 
-    async def _load_directory(self) -> None:
-        for record in await self.sessions.live():
-            self.directory.add(record.person)
-        for room, members in (await self.rooms.members()).items():
-            for sid in members:
-                self.directory.join(room, sid)
+    async def load_directory(self) -> dict[str, Person]:
+        """Make the directory say what the database says: who is online and in which rooms. Runs at start
+        and after the bus comes back (events may have been missed, cluster/node.py); returns who is
+        online."""
+        live = {record.person.session_id: record.person for record in await self.sessions.live()}
+        members = await self.rooms.members()
+        directory = self.directory
+        for sid in [sid for sid in directory.people if sid not in live]:
+            directory.remove(sid)
+        for person in live.values():
+            directory.add(person)
+        for room in list(directory.room_members):
+            directory.room_members[room] = set()
+        for room, sids in members.items():
+            for sid in sids:
+                directory.join(room, sid)
+        return live
 
     async def close(self) -> None:
         for task in list(self._tasks):

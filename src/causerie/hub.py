@@ -94,13 +94,13 @@ class Hub:
         self._removed: dict[str, Person] = {}
         self._directory_backlog: list[Event] | None = None
 
-    async def start(self, load: Callable[[], Awaitable[None]] | None = None) -> None:
+    async def start(self, load: Callable[[], Awaitable[object]] | None = None) -> None:
         """Subscribe to `directory`, then load who is online (`load`), so no change falls in between."""
         self._directory_backlog = []
         await self.broker.subscribe(DIRECTORY, self._on_directory)
         await self.load_directory(load)
 
-    async def load_directory(self, load: Callable[[], Awaitable[None]] | None) -> None:
+    async def load_directory(self, load: Callable[[], Awaitable[object]] | None) -> None:
         """Run `load` (who is online and in which room, from the database) while holding back the
         `directory` events that arrive meanwhile, then apply them in order: a change committed while
         the database was being read is neither lost nor undone by the read's older answer."""

@@ -245,18 +245,7 @@ class ClusterNode:
         live: dict[str, Person] = {}
 
         async def reload() -> None:
-            live.update({r.person.session_id: r.person for r in await app.sessions.live()})
-            members = await app.rooms.members()
-            directory = app.directory
-            for sid in [sid for sid in directory.people if sid not in live]:
-                directory.remove(sid)
-            for person in live.values():
-                directory.add(person)
-            for room in list(directory.room_members):
-                directory.room_members[room] = set()
-            for room, sids in members.items():
-                for sid in sids:
-                    directory.join(room, sid)
+            live.update(await app.load_directory())
 
         # `directory` events arriving during the reload are applied after it, not undone by it.
         await app.hub.load_directory(reload)
