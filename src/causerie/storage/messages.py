@@ -34,6 +34,13 @@ _BEFORE = (select(*_COLUMNS).where(and_(messages.c.room_id == bindparam("room"),
            .order_by(messages.c.seq.desc()).limit(bindparam("n")))
 _AFTER = (select(*_COLUMNS).where(and_(messages.c.room_id == bindparam("room"), messages.c.seq > bindparam("seq")))
           .order_by(messages.c.seq.desc()).limit(bindparam("n")))
+# The statements of a batch's write, built once: a batch that touches many rooms does not build and key
+# the same statement again for each of them. Which of the batch's messages are stored already (a resend):
+_KNOWN = select(*_COLUMNS).where(tuple_(messages.c.session_id, messages.c.client_id).in_(bindparam("keys",
+                                                                                                  expanding=True)))
+# Reserve `n` sequence numbers in a room.
+_RESERVE = (update(rooms).where(rooms.c.id == bindparam("room")).values(last_seq=rooms.c.last_seq + bindparam("n"))
+            .returning(rooms.c.last_seq))
 
 
 def _message(row: object) -> StoredMessage:
@@ -99,8 +106,7 @@ class MessageStore:
     async def _write(self, batch: list[_Pending]) -> list[tuple[StoredMessage, bool]]:
         async with self.engine.begin() as conn:
             keys = list({(p.message.session_id, p.message.client_id) for p in batch})
-            rows = (await conn.execute(select(*_COLUMNS).where(
-                tuple_(messages.c.session_id, messages.c.client_id).in_(keys)))).all()
+            rows = (await conn.execute(_KNOWN, {"keys": keys})).all()
             known: dict[tuple[str, str], StoredMessage] = {(m.session_id, m.client_id): m for m in map(_message, rows)}
             fresh: dict[tuple[str, str], _Pending] = {}
             for p in batch:
@@ -114,9 +120,7 @@ class MessageStore:
             # Rooms in a fixed order, so concurrent writers on several nodes never deadlock.
             for room in sorted(by_room):
                 items = by_room[room]
-                last = (await conn.execute(
-                    update(rooms).where(rooms.c.id == room).values(last_seq=rooms.c.last_seq + len(items))
-                    .returning(rooms.c.last_seq))).scalar_one()
+                last = (await conn.execute(_RESERVE, {"room": room, "n": len(items)})).scalar_one()
                 for seq, p in enumerate(items, start=last - len(items) + 1):
                     m = p.message
                     stored[(m.session_id, m.client_id)] = StoredMessage(m.room, seq, m.session_id, m.pseudo, m.text,
