@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from causerie.domain import Band, Gender, Person, Place
+from causerie.presence import Directory
+
 
 async def test_presence_lists_people_of_my_band_with_filters(new_client) -> None:
     me = await new_client("Moi_75", postal_code="75011")
@@ -50,3 +53,21 @@ async def test_bad_filters_are_refused(new_client, no_tracebacks) -> None:
     assert await me.error({"type": "presence", "filters": {"gender": ["robot"]}}) == "bad_frame"
     assert await me.error({"type": "presence", "filters": {"distance": ["far"]}}) == "bad_frame"
     assert await me.error({"type": "presence", "filters": {"age_min": "x"}}) == "bad_frame"
+
+
+def test_directory_replace_becomes_what_the_database_says() -> None:
+    place = Place("75011", "75111", "Paris 11e", "75", 48.86, 2.38)
+
+    def person(sid: str) -> Person:
+        return Person(sid, f"P_{sid}", 30, Gender.OTHER, Band.ADULT, place)
+
+    d = Directory()
+    for sid in ("gone", "stays"):
+        d.add(person(sid))
+        d.join("general", sid)
+    d.join("paris", "stays")
+    # After a resync the database says: `gone` ended, `new` arrived, `stays` is only in `general`.
+    d.replace({"stays": person("stays"), "new": person("new")}, {"general": {"stays", "new"}})
+    assert set(d.people) == {"stays", "new"}
+    assert d.find("P_gone") is None and d.find("P_new") is not None
+    assert d.room_members == {"general": {"stays", "new"}, "paris": set()}

@@ -96,17 +96,7 @@ class Causerie:
         and after the bus comes back (events may have been missed, cluster/node.py); returns who is
         online."""
         live = {record.person.session_id: record.person for record in await self.sessions.live()}
-        members = await self.rooms.members()
-        directory = self.directory
-        for sid in [sid for sid in directory.people if sid not in live]:
-            directory.remove(sid)
-        for person in live.values():
-            directory.add(person)
-        for room in list(directory.room_members):
-            directory.room_members[room] = set()
-        for room, sids in members.items():
-            for sid in sids:
-                directory.join(room, sid)
+        self.directory.replace(live, await self.rooms.members())
         return live
 
     async def close(self) -> None:

@@ -103,6 +103,19 @@ class Directory:
     def count(self, room: str) -> int:
         return len(self.room_members.get(room, ()))
 
+    def replace(self, people: dict[str, Person], members: dict[str, set[str]]) -> None:
+        """Become exactly this: these people online (by session id) and these room members, as read from
+        the database at start or after the bus comes back."""
+        for sid in [sid for sid in self.people if sid not in people]:
+            self.remove(sid)
+        for person in people.values():
+            self.add(person)
+        for room in self.room_members:
+            self.room_members[room] = set()
+        for room, sids in members.items():
+            for sid in sids:
+                self.join(room, sid)
+
     def band_of(self, session_id: str) -> Band | None:
         person = self.people.get(session_id)
         return person.band if person else None
