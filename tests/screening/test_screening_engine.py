@@ -198,11 +198,10 @@ def test_context_from_mapping() -> None:
 
 
 def test_combine_weighs_a_pattern_on_its_own() -> None:
-    four = [0.5, 1.0, 0.3, -2.0]
-    five = [*four, 4.0]
-    # A four-coefficient stack (an older model) ignores the pattern; a fifth coefficient weighs it.
-    assert combine(0.9, 0.1, four, pattern=0.9) == combine(0.9, 0.1, four)
-    assert combine(0.9, 0.1, five, pattern=0.0) == pytest.approx(combine(0.9, 0.1, four))
+    five = [0.5, 1.0, 0.3, -2.0, 4.0]
+    without = [0.5, 1.0, 0.3, -2.0, 0.0]
+    # The fifth coefficient weighs the pattern on its own: the same words and rules, with and without it.
+    assert combine(0.9, 0.1, five, pattern=0.0) == pytest.approx(combine(0.9, 0.1, without, pattern=0.9))
     assert combine(0.9, 0.1, five, pattern=0.9) > 0.5 > combine(0.9, 0.1, five, pattern=0.0)
     # Without a model the rule score is the score.
     assert combine(0.7, None, five, pattern=0.9) == 0.7

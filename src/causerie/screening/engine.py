@@ -35,14 +35,12 @@ def combine(rule: float, model: float | None, stack: Sequence[float] | None, pat
     logistic regression `sigmoid(a·rule + b·logit(model) + c·[a rule fired] + e·pattern + d)` fitted per
     category on scores of lines the model never trained on (train.py), so the model can confirm a rule,
     veto a rule that fires in an innocent sentence, or label on its own, while a pattern that is reliable
-    whatever the words around it (a phone number) keeps its own weight. A four-coefficient stack (an
-    older model) has no pattern term. Without a model the rule score is the score."""
+    whatever the words around it (a phone number) keeps its own weight. Without a model the rule score
+    is the score."""
     if model is None or stack is None:
         return rule
-    z = stack[0] * rule + stack[1] * logit(model) + (stack[2] if rule > 0.0 else 0.0) + stack[3]
-    if len(stack) > 4:
-        z += stack[4] * pattern
-    return sigmoid(z)
+    a, b, c, d, e = stack
+    return sigmoid(a * rule + b * logit(model) + (c if rule > 0.0 else 0.0) + d + e * pattern)
 
 
 class Screener:
@@ -57,7 +55,7 @@ class Screener:
         self.detectors: list[Detector] = list(detectors) if detectors is not None else default_detectors()
         self.timings: dict[str, float] = {d.name: 0.0 for d in self.detectors}
         model = next((d for d in self.detectors if getattr(d, "name", "") == "model"), None)
-        # How the model meets the rules (engine.combine): five coefficients per category (four in old models).
+        # How the model meets the rules (engine.combine): five coefficients per category.
         stack = getattr(model, "stack", None) or {}
         self._stacks: dict[str, Sequence[float] | None] = {c: stack.get(c) for c in CATEGORIES}
 
