@@ -23,6 +23,7 @@ import hashlib
 import json
 import random
 import sys
+from bisect import bisect_left
 from collections import Counter
 from pathlib import Path
 
@@ -52,6 +53,10 @@ PRUNE = 0.05
 MIN_DF = 2
 # The tuned thresholds together may not flag more than this share of the tuning lines that are benign.
 MAX_FPR = 0.02
+# Categories whose threshold the FPR walk never raises: a missed grooming message costs more than any
+# false positive (product.md puts minors first), and the walk, which weighs every category's F1 alike,
+# once raised sexual_minor's threshold until "t'as quel âge ?" from an adult to a 15-year-old passed.
+WALK_EXEMPT = frozenset({"sexual_minor"})
 # Writers are left out in this many groups (every FOLDS-th writer in name order), so that training time
 # stops growing with the number of writers while each fold still learns from nearly all of them.
 FOLDS = 15
@@ -186,38 +191,48 @@ def tune_stack(gold: list[set[str]], rule_scores: list[dict[str, float]], probs:
     """Per category, engine.combine's coefficients fitted on the tuning lines; then the label thresholds
     (moved into the intercepts, so that the engine's threshold stays 0.5): first each category's best-F1
     threshold, then, while more than MAX_FPR of the benign tuning lines get any label, the threshold
-    whose raise unflags benign lines at the smallest cost in F1 per line (a greedy walk)."""
+    whose raise unflags benign lines at the smallest cost in F1 per line (a greedy walk; the categories of
+    WALK_EXEMPT keep their best-F1 threshold)."""
     benign = [i for i, g in enumerate(gold) if not g]
-    coefs, margins, options = [], [], []
+    coefs, margins, options, zs = [], [], [], []
     for ci, c in enumerate(CATEGORIES):
         xs = [(rs[c], logit(p[ci]), 1.0 if rs[c] > 0.0 else 0.0, pat.get(c, 0.0))
               for rs, p, pat in zip(rule_scores, probs, patterns, strict=True)]
         ys = [int(c in g) for g in gold]
         w = fit_stack(xs, ys)
         z = [w[0] * r + w[1] * lm + w[2] * f + w[3] + w[4] * pat for r, lm, f, pat in xs]
-        # Candidate thresholds, lowest first, each with its F1 and the benign lines it flags.
+        # Candidate thresholds, lowest first, each with its F1 and how many benign lines it flags; the
+        # counts of lines at or above a threshold come from sorted scores (bisect), not from a pass per
+        # candidate.
+        pos = sorted(v for v, y in zip(z, ys, strict=True) if y)
+        neg = sorted(v for v, y in zip(z, ys, strict=True) if not y)
+        ben = sorted(z[i] for i in benign)
         cands = []
         for t in sorted({round(v, 3) for v in z}) + [max(z) + 1.0]:
-            pred = [v >= t for v in z]
-            tp = sum(1 for y, yhat in zip(ys, pred, strict=True) if y and yhat)
-            fp = sum(1 for y, yhat in zip(ys, pred, strict=True) if not y and yhat)
-            cands.append((t, f1(tp, fp, sum(ys) - tp), frozenset(i for i in benign if pred[i])))
+            tp = len(pos) - bisect_left(pos, t)
+            fp = len(neg) - bisect_left(neg, t)
+            cands.append((t, f1(tp, fp, len(pos) - tp), len(ben) - bisect_left(ben, t)))
         best = max(range(len(cands)), key=lambda k: (cands[k][1], k))
         coefs.append(w)
         margins.append(best)
         options.append(cands)
+        zs.append([z[i] for i in benign])
 
     def flagged() -> int:
-        return len(set().union(*(options[ci][margins[ci]][2] for ci in range(len(CATEGORIES)))))
+        """Benign lines that get any label at the current thresholds."""
+        ts = [options[ci][margins[ci]][0] for ci in range(len(CATEGORIES))]
+        return sum(1 for row in zip(*zs, strict=True) if any(v >= t for v, t in zip(row, ts, strict=True)))
 
     while benign and flagged() / len(benign) > MAX_FPR:
         step = None
         for ci in range(len(CATEGORIES)):
+            if CATEGORIES[ci] in WALK_EXEMPT:
+                continue
             k = margins[ci]
             now = options[ci][k]
             for k2 in range(k + 1, len(options[ci])):
-                if len(options[ci][k2][2]) < len(now[2]):
-                    cost = (now[1] - options[ci][k2][1]) / (len(now[2]) - len(options[ci][k2][2]))
+                if options[ci][k2][2] < now[2]:
+                    cost = (now[1] - options[ci][k2][1]) / (now[2] - options[ci][k2][2])
                     if step is None or cost < step[0]:
                         step = (cost, ci, k2)
                     break
