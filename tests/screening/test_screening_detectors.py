@@ -46,6 +46,10 @@ POSITIVES = [
     ("sexual_explicit", "dispo pour un plan cul ce soir, j'ai trop envie de toi", ADULTS),
     ("sexual_minor", "t'as quel âge ? tu es seule chez toi ? c'est notre secret", ADULT_TO_TEEN),
     ("sexual_minor", "envoie moi une photo de toi en maillot, dis rien à tes parents", ADULT_TO_TEEN),
+    ("threat", "si tu recommences je te plante, je rigole pas", ADULTS),
+    ("threat", "tu rentreras pas entier ce soir", ADULTS),
+    ("harassment", "Emma elle a couché avec la moitié de l'amphi, faites gaffe", ROOM),
+    ("solicitation", "les nuits c'est 400 euros", ROOM),
 ]
 
 NEGATIVES = [
@@ -63,6 +67,9 @@ NEGATIVES = [
     ("sexual_explicit", "il fait trop chaud ce soir", ROOM),
     ("sexual_minor", "t'as quel âge ?", ADULTS),
     ("sexual_minor", "t'as quel âge ?", TEENS),
+    ("threat", "je passe te chercher à 20h pour le ciné", ADULTS),
+    ("solicitation", "je t'offre un café si tu viens à la réunion", ADULTS),
+    ("harassment", "réponds moi quand tu peux", ADULTS),
 ]
 
 

@@ -98,11 +98,18 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the sixth engine holds the bare "
-                   "question 'tu m'ignores ?' in a room as harassment (0.52): its writers used it mostly in "
-                   "persistent unwanted contact")
 def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
+    # The sixth engine held this bare question as harassment (0.52; a strict xfail then): its writers used
+    # it mostly in persistent unwanted contact.
     v = screener.screen("tu m'ignores ?", ADULT_ROOM)
+    assert "harassment" not in v.labels and v.action == "allow"
+
+
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the seventh engine holds the "
+                   "bare question 'pourquoi tu réponds pas ?' as harassment: its writers used it mostly in "
+                   "persistent unwanted contact")
+def test_asking_why_no_answer_is_not_harassment(screener: Screener) -> None:
+    v = screener.screen("pourquoi tu réponds pas ?", ADULTS)
     assert "harassment" not in v.labels and v.action == "allow"
 
 

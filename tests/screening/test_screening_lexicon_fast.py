@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from causerie.screening.lexicon import Lexicons
+from causerie.screening.lexicon import Lexicons, compile_term
 from causerie.screening.normalise import normalise
 from causerie.screening.types import ScreenContext
 
@@ -57,3 +57,15 @@ def test_fast_matcher_equals_reference_on_training_corpus(lexicons: Lexicons) ->
 def test_fast_matcher_groups_by_category(lexicons: Lexicons) -> None:
     hits = lexicons.match(normalise("yo j ai de la b3uh dispo, 10 le g"), CONTEXTS[0])
     assert "drugs" in hits and all(h.category == "drugs" for h in hits["drugs"])
+
+
+@pytest.mark.parametrize("term", ["(pourquoi|pk) (tu|t) (me )?(reponds|repond)", "(a|(b|c))", "reponds?"])
+def test_a_term_outside_the_syntax_is_refused(term: str) -> None:
+    # "(me )?(reponds|…)" once compiled to the literal words "me reponds …", so the term never matched.
+    with pytest.raises(ValueError, match="not a lexicon word"):
+        compile_term(term)
+
+
+def test_alternatives_with_spaces_compile() -> None:
+    pattern, _ = compile_term("(pourquoi|pk) (tu|t|tu me) (reponds|repond) pas")
+    assert pattern.search(normalise("pourquoi tu me réponds pas").text)

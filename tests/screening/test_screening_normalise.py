@@ -27,6 +27,11 @@ def test_leetspeak_keeps_quantities() -> None:
     assert undo_leet("20g 3m 10e") == "20g 3m 10e"
 
 
+def test_exclamation_marks_after_a_word_are_punctuation() -> None:
+    assert text("réponds!!! réponds!!!") == "reponds reponds"
+    assert undo_leet("c0ke!!") == "coke!!"
+
+
 @pytest.mark.parametrize("raw", ["s n a p", "s.n.a.p", "s-n-a-p", "s_n_a_p", "s\u200bn\u200ba\u200bp", "sn\u200dap"])
 def test_letters_split_by_spaces_dots_or_zero_width(raw: str) -> None:
     assert text(raw) == "snap"
@@ -34,6 +39,10 @@ def test_letters_split_by_spaces_dots_or_zero_width(raw: str) -> None:
 
 def test_split_whatsapp() -> None:
     assert text("w.h.a.t.s.a.p.p") == text("whatsapp")
+
+
+def test_a_wider_gap_between_split_letters_ends_a_word() -> None:
+    assert text("j e  v a i s  t e  c r e v e r") == "je vais te crever"
 
 
 def test_split_letters_leave_normal_words_alone() -> None:

@@ -73,6 +73,11 @@ class Term:
     needs_digit: bool = False
 
 
+# A term word: plain letters, digits and apostrophes with an optional `*`, or `(a|b)` alternatives of
+# such words (spaces allowed inside), or `$MACRO` once expanded; nothing else (no `?`, no nesting).
+_WORD_SYNTAX = re.compile(r"[^()|?\s]+|\([^()?]*\)")
+
+
 def _norm_piece(piece: str) -> list[str]:
     return normalise(piece).text.split()
 
@@ -81,6 +86,10 @@ def _word_regex(word: str) -> tuple[str, list[tuple[str, bool]]]:
     """Regex for one term word and the index keys it can start with: (key, is_prefix)."""
     if word.startswith("re:"):
         return "(?:" + word[3:] + ")", []
+    if not _WORD_SYNTAX.fullmatch(word):
+        # "(me )?(reponds|…)" once read as the literal words "me reponds …" and never matched: there are
+        # no optional groups; write the alternatives out ("(tu|tu me) (reponds|…)").
+        raise ValueError(f"not a lexicon word: {word!r} (a word, a word*, or (a|b) alternatives)")
     alternatives = word[1:-1].split("|") if word.startswith("(") and word.endswith(")") else [word]
     parts: list[str] = []
     keys: list[tuple[str, bool]] = []

@@ -103,15 +103,25 @@ _SPACED = re.compile(r"(?<![a-z0-9])[a-z](?:[ .\-_*·/|+~]{1,3}[a-z](?![a-z0-9])
 _SPACED_SEP = re.compile(r"[ .\-_*·/|+~]")
 
 
+_WORD_GAP = re.compile(r"\s{2,}")
+
+
+def _join_run(m: re.Match[str]) -> str:
+    # A wider gap of spaces separates words: "j e  v a i s" → "je vais", not "jevais".
+    return " ".join([_SPACED_SEP.sub("", word) for word in _WORD_GAP.split(m.group(0))])
+
+
 def join_spaced_letters(text: str) -> str:
-    """Join runs of three or more single letters separated by spaces, dots, dashes or similar."""
-    return _SPACED.sub(lambda m: _SPACED_SEP.sub("", m.group(0)), text)
+    """Join runs of three or more single letters separated by spaces, dots, dashes or similar; two or
+    more spaces in a run mark the end of a word."""
+    return _SPACED.sub(_join_run, text)
 
 
 _LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                              "@": "a", "$": "s", "!": "i", "9": "g"})
 # A token mixing letters with digits or leet symbols, like c0ke, b3uh, sn@p, h3r0ine.
 _LEET_TOKEN = re.compile(r"(?<![\w@$!])(?=[a-z0-9@$!]*[a-z][a-z0-9@$!]*[a-z])(?=[a-z0-9@$!]*[0-9@$!])[a-z0-9@$!]{3,}")
+_LEET_MARK = re.compile(r"[0-9@$!]")
 # Numbers with a unit or an ordinal suffix stay as they are: 20g, 3mmc, 10e, 2eme, 16ans.
 _QUANTITY = re.compile(r"\d+(?:[.,]\d+)?(?:g|gr|kg|mg|e|eur|euros|m|mmc|k|h|min|mn|an|ans|cm|km|x|eme|er|ere|"
                        r"e?me|aine|s|j|ml|cl|l)?")
@@ -124,7 +134,12 @@ def undo_leet(text: str) -> str:
         token = m.group(0)
         if _QUANTITY.fullmatch(token):
             return token
-        return token.translate(_LEET_TABLE)
+        # Marks at the end of a word are punctuation, not letters: "reponds!!!" is not "repondsiii".
+        head = token.rstrip("!")
+        tail = token[len(head):]
+        if tail and not _LEET_MARK.search(head):
+            return token
+        return head.translate(_LEET_TABLE) + tail
 
     return _LEET_TOKEN.sub(repl, text)
 

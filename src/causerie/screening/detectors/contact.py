@@ -20,14 +20,18 @@ _HANDLE_SHAPE = re.compile(r"(?<![\w@.])(?=[a-z0-9._]*[a-z]{2})(?=[a-z0-9._]*\d)
                            r"(?![\w@])")
 _URL = re.compile(r"https?://|www\.|(?<![\w@])[a-z0-9\-]{2,}\.(?:com|fr|net|org|io|gg|me|ly|app|link|xyz|ru|"
                   r"example|be|ch|tv|co|info|site|online|shop)\b(?!\.)")
-_SOCIAL = re.compile(r"\b(?:snap|snapchat|insta|instagram|ig|telegram|whatsapp|discord|kik|tiktok|emoghost|"
-                     r"fantome|skype|wizz|yubo|signal)\b")
+# Apps where a conversation can move, by their plain names. `_SOCIAL` finds one in the matching view
+# (a handle next to it weighs more); `_APP` also knows how they are typed (read on `lower`, where
+# punctuation is kept): shortened, nicknamed or dotted (`tel.egram`, `sig.nal`); `tg` there is Telegram,
+# because a handle follows.
+_APP_NAMES = sorted(["snap", "snapchat", "insta", "instagram", "ig", "telegram", "whatsapp", "discord", "kik",
+                     "tiktok", "emoghost", "fantome", "skype", "wizz", "yubo", "signal", "facebook", "fb",
+                     "messenger", "twitch", "twitter", "onlyfans", "linkedin", "threads", "viber", "wechat"],
+                    key=len, reverse=True)
+_SOCIAL = re.compile(r"\b(?:" + "|".join(_APP_NAMES) + r")\b")
 _AT_SIGN_EMAIL = re.compile(r"[a-z0-9._%+\-] ?@ ?[a-z0-9\-]+\.[a-z]{2,}")
-# An app's name, as typed (read on `lower`, where punctuation is kept): plain, shortened, nicknamed or
-# dotted (`tel.egram`, `sig.nal`); `tg` here is Telegram, because a handle follows.
-_APP = (r"(?:snap(?:chat)?|snp|sn@p|insta(?:gram)?|ig|tg|tele|tel\.?egram(?:me)?|whats(?:app?)?|whatsap+|watsap+|"
-        r"wts|wsp|wtsp|signal|sig\.nal|discord|disco|kik|skype|fb|facebook|messenger|tiktok|twitch|twitter|"
-        r"onlyfans|linkedin|threads|viber|wechat|emoghost)")
+_APP = (r"(?:" + "|".join(_APP_NAMES) + r"|snp|sn@p|tg|tele|tel\.?egram(?:me)?|whats(?:app?)?|whatsap+|watsap+|"
+        r"wts|wsp|wtsp|sig\.nal|disco)")
 # The app's name, then a separator (`:`, `=`, `->`, `c'est`, `nouveau`…), then a handle: a token with a
 # digit, a dot, an underscore or a `#` in it, or any token behind an `@`.
 _APP_HANDLE = re.compile(
