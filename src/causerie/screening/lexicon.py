@@ -14,8 +14,10 @@ A lexicon file (`lexicons/<category>.txt`) holds one term per line:
 
 Terms are normalised exactly like messages (accents, case, leetspeak, repeated letters, SMS
 spelling), so they are written in plain French. Conditions: `a2m` (adult writing to a minor), `minor`
-(the message reaches a minor), `teen`, `adult`, `pm`, `room`. A term counts once per message; a
-category's lexicon score is the sum of its matched weights, clamped to [0, 1] by the engine.
+(the message reaches a minor), `teen`, `adult`, `pm`, `room`. There is nothing else: no optional
+group (`(me )?`), no nesting; a term outside this syntax fails to load, naming its file and line. A
+term counts once per message; a category's lexicon score is the sum of its matched weights, clamped to
+[0, 1] by the engine.
 """
 
 from __future__ import annotations
