@@ -16,7 +16,9 @@ async def test_a_room_case_acts_on_people_seen_in_its_evidence_only(server, new_
     d = await new_client("Denis_1")  # in the room, but never writes: not in the evidence
     for x in (a, b, c, d):
         await x.join("general")
-    await b.say("general", "achetez mes crypto")
+    # Delivered (screening lets it through), yet a user may still report it; the eighth screening engine
+    # blocks the earlier "achetez mes crypto" as scam, so it would no longer reach the room's evidence.
+    await b.say("general", "mon cousin vend des montres, ça intéresse quelqu'un ?")
     await c.say("general", "moi aussi, lien en privé")
     status, rep = await report(a, {"category": "scam", "room": "general"})
     assert status == 201
