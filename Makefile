@@ -11,7 +11,7 @@ NODE   := bench/node/node_modules/.package-lock.json
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q -e '.[test,train]'
 	touch $(STAMP)
 
 run: $(STAMP)

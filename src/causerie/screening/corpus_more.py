@@ -299,6 +299,18 @@ B: list[tuple[str, str]] = [
     ("room", "[octobre rose|le cancer du sein|l'allaitement], [faites vous dépister|c'est important|parlons en]"),
     ("room", "[le dessin|la statue|le tableau] [de nu|du corps humain] [au musée|en cours d'art], [magnifique|très beau]"),
     ("explicit", "[bonsoir|salut] le salon, [bonne soirée|comment ça va|qui est là] ?"),
+    # short everyday lines between adults: writers used these words mostly in harmful lines, so a bare
+    # question or a plan for the evening read as harm (a greeting-length line has no other context)
+    ("adult", "[entre adultes|on est entre adultes|discussion entre adultes|on reste entre adultes] [,|] [on peut se parler poliment|on se dit les choses|ça se règle en parlant|on se respecte]"),
+    ("adult", "[pourquoi tu réponds pas|tu réponds plus|t'as pas répondu] [au tel|sur le groupe|à ma question sur le boulot|à maman|au mail du proprio] [?|, elle s'inquiète|, c'est urgent pour la réservation]"),
+    ("adult", "[c'est combien|ça coûte combien|tu l'as payé combien] [le billet|l'entrée|la place de concert|ton vélo|le menu|la location|le parking] [?|au fait ?|, je réserve ?]"),
+    ("adult", "[viens chez moi|passe à la maison|on se fait une soirée chez moi] [ce soir|samedi|après le taf] [on regarde le match|avec les autres|pour la raclette|on joue à la switch]"),
+    ("adult", "[je suis chaud|je suis chaude|grave chaud|partant] pour [le ciné|un resto|le foot|le karaoké|la rando] [ce soir|demain|samedi] [!|mdr|]"),
+    ("adult", "[je te retrouve où|on se retrouve où|on se capte où] [pour le ciné|pour le déj|avant le concert|avec les autres] ?"),
+    ("adult", "[tu m'ignores|tu me boudes|tu fais la tête] [?|ou quoi ? mdr|depuis la soirée ? 😅] [t'as vu mon message pour le covoit|c'est pour l'anniv de {name}|réponds pour le resto]"),
+    ("adult", "[réponds moi stp|réponds stp|dis moi vite] [pour le covoit|pour les places|pour samedi|quand tu peux] [, je dois confirmer|, merci|]"),
+    ("room", "[fais attention à toi|prends soin de toi|rentre bien] [sur la route|avec ce verglas|et repose toi|ce soir] [❤️|, bisous|]"),
+    ("adult", "[t'es vraiment nul|t'es trop nul|t'es une quiche] [à ce jeu|au bowling|en cuisine|au babyfoot] [mdr|ptdr|😂] [revanche demain ?|je t'apprendrai|]"),
     # minors hard negatives
     ("room", "[mes parents|ma mère|mon père] [sont au boulot|rentrent tard|m'ont offert un vélo]"),
     ("adult", "[envoie moi|t'as] [la photo du chat|des photos de tes vacances à {city}|la photo du menu] ?"),

@@ -6,11 +6,12 @@
    corpus_more.py (fixed seed), and read the hand-written sets of data/screening/written/ (one file per
    writer). Any line whose normalised text equals a line of an evaluation set (dev.jsonl,
    holdout/holdout.jsonl, MLMA) is dropped.
-2. Leave writers out: split the writers into FOLDS groups; for each group, fit on the templates and the
-   other groups, and score that group's lines. On these out-of-writer scores, calibrate each category
-   (Platt scaling), fit how the model meets the rules (engine.combine, a 5-coefficient logistic
-   regression per category) and choose the thresholds (best F1, raised until at most MAX_FPR of the
-   benign lines are labelled; sexual_minor's is never raised). `--errors` prints the lines these
+2. Leave writers out: split the writers into FOLDS groups; for each group, fit the logistic regression
+   and the network (network.py) on the templates and the other groups, and score that group's lines. On
+   these out-of-writer scores, calibrate each category (a logistic regression on the linear model's
+   score and the network's logit), fit how the model meets the rules (engine.combine, a 5-coefficient
+   logistic regression per category) and choose the thresholds (best F1, raised until at most MAX_FPR of
+   the benign lines are labelled; sexual_minor's is never raised). `--errors` prints the lines these
    scores get wrong (training data only).
 3. Fit on every line, keep the calibration and combination, prune small weights, and write
    src/causerie/screening/model/screening-model.json.gz.
@@ -29,6 +30,7 @@ from collections import Counter
 from pathlib import Path
 
 from causerie.screening import corpus, corpus_more
+from causerie.screening import network as net_params
 from causerie.screening.detectors import Evidence, default_detectors
 from causerie.screening.detectors.contact import ContactDetector
 from causerie.screening.detectors.learned import MODEL_PATH
@@ -38,6 +40,7 @@ from causerie.screening.engine import Screener, combine
 from causerie.screening.evaluation import context_for
 from causerie.screening.features import features
 from causerie.screening.logistic import logit, sigmoid
+from causerie.screening.network import Network, fit_network, pack
 from causerie.screening.normalise import normalise
 from causerie.screening.types import CATEGORIES
 
@@ -52,6 +55,8 @@ EPOCHS = 6
 L2 = 1e-5
 PRUNE = 0.05
 MIN_DF = 2
+# The network reads the features seen on at least this many lines (fewer rows to learn and to ship).
+NET_MIN_DF = 3
 # The tuned thresholds together may not flag more than this share of the tuning lines that are benign.
 MAX_FPR = 0.02
 # Categories whose threshold the FPR walk never raises: a missed grooming message costs more than any
@@ -63,16 +68,24 @@ WALK_EXEMPT = frozenset({"sexual_minor"})
 FOLDS = 15
 
 
-def fit(rows: list[dict], feats: list[set[str]]) -> tuple[dict[str, list[float]], list[float]]:
-    """One logistic regression per category over binary features, by plain SGD (pure Python, seeded).
-    Examples already classified with confidence skip the update, which keeps this fast."""
+def encode(rows: list[dict], feats: list[set[str]], min_df: int
+           ) -> tuple[list[str], list[list[int]], list[list[int]]]:
+    """The features seen on at least `min_df` of these lines (sorted), each line's feature ids, and its
+    0/1 target per category."""
     df: Counter[str] = Counter()
     for f in feats:
         df.update(f)
-    vocab = sorted(f for f, n in df.items() if n >= MIN_DF)
+    vocab = sorted(f for f, n in df.items() if n >= min_df)
     index = {f: i for i, f in enumerate(vocab)}
     xs = [sorted(index[x] for x in f if x in index) for f in feats]
     ys = [[1 if c in r["labels"] else 0 for c in CATEGORIES] for r in rows]
+    return vocab, xs, ys
+
+
+def fit(rows: list[dict], feats: list[set[str]]) -> tuple[dict[str, list[float]], list[float]]:
+    """One logistic regression per category over binary features, by plain SGD (pure Python, seeded).
+    Examples already classified with confidence skip the update, which keeps this fast."""
+    vocab, xs, ys = encode(rows, feats, MIN_DF)
     w = [[0.0] * len(vocab) for _ in CATEGORIES]
     b = [0.0] * len(CATEGORIES)
     order = list(range(len(rows)))
@@ -95,7 +108,7 @@ def fit(rows: list[dict], feats: list[set[str]]) -> tuple[dict[str, list[float]]
                 for i in x:
                     wc[i] -= delta + L2 * wc[i]
                 b[c] -= delta * 0.1
-    weights = {f: [w[c][i] for c in range(len(CATEGORIES))] for f, i in index.items()}
+    weights = {f: [w[c][i] for c in range(len(CATEGORIES))] for i, f in enumerate(vocab)}
     return weights, b
 
 
@@ -103,21 +116,6 @@ def raw_scores(weights: dict[str, list[float]], bias: list[float], f: set[str]) 
     vectors = [weights[x] for x in f if x in weights]
     sums = [sum(col) for col in zip(*vectors, strict=True)] if vectors else [0.0] * len(CATEGORIES)
     return [s + b for s, b in zip(sums, bias, strict=True)]
-
-
-def platt(scores: list[float], targets: list[int]) -> tuple[float, float]:
-    """Fit p = sigmoid(a*s + b) by gradient descent on the log loss."""
-    a, b = 1.0, 0.0
-    lr = 0.05
-    for _ in range(300):
-        ga = gb = 0.0
-        for s, t in zip(scores, targets, strict=True):
-            p = sigmoid(a * s + b)
-            ga += (p - t) * s
-            gb += p - t
-        a -= lr * ga / len(scores)
-        b -= lr * gb / len(scores)
-    return a, b
 
 
 def f1(tp: int, fp: int, fn: int) -> float:
@@ -163,17 +161,15 @@ def _solve(h: list[list[float]], g: list[float]) -> list[float]:
     return [m[i][n] / m[i][i] if m[i][i] else 0.0 for i in range(n)]
 
 
-def fit_stack(xs: list[tuple[float, float, float, float]], ys: list[int], ridge: float = 1.0) -> list[float]:
-    """Logistic regression of y on (rule, logit(model), rule fired, 1, pattern) by Newton's method, with a
-    small ridge so that a category whose tuning lines are perfectly separated keeps finite coefficients
-    (the intercept, fourth, is not penalised; the order is engine.combine's)."""
-    n = 5
+def fit_logistic(xs: list[tuple[float, ...]], ys: list[int], ridge: float, intercept: int) -> list[float]:
+    """Logistic regression of y on the columns of xs by Newton's method, with a ridge penalty on every
+    coefficient but the intercept (the column of ones at index `intercept`)."""
+    n = len(xs[0])
     w = [0.0] * n
     for _ in range(30):
-        g = [0.0 if i == 3 else ridge * w[i] for i in range(n)]
-        h = [[ridge if i == j and i != 3 else 0.0 for j in range(n)] for i in range(n)]
-        for (r, lm, f, pat), y in zip(xs, ys, strict=True):
-            v = (r, lm, f, 1.0, pat)
+        g = [0.0 if i == intercept else ridge * w[i] for i in range(n)]
+        h = [[ridge if i == j and i != intercept else 0.0 for j in range(n)] for i in range(n)]
+        for v, y in zip(xs, ys, strict=True):
             p = sigmoid(sum(a * b for a, b in zip(w, v, strict=True)))
             q = p * (1.0 - p)
             for i in range(n):
@@ -185,6 +181,12 @@ def fit_stack(xs: list[tuple[float, float, float, float]], ys: list[int], ridge:
         if max(abs(x) for x in step) < 1e-6:
             break
     return w
+
+
+def fit_stack(xs: list[tuple[float, float, float, float]], ys: list[int], ridge: float = 1.0) -> list[float]:
+    """engine.combine's coefficients: y on (rule, logit(model), rule fired, 1, pattern), with a small ridge
+    so that a category whose tuning lines are perfectly separated keeps finite coefficients."""
+    return fit_logistic([(r, lm, f, 1.0, pat) for r, lm, f, pat in xs], ys, ridge, intercept=3)
 
 
 def tune_stack(gold: list[set[str]], rule_scores: list[dict[str, float]], probs: list[list[float]],
@@ -254,13 +256,25 @@ def written() -> dict[str, list[dict]]:
     return {path.stem: _read(path) for path in sorted(WRITTEN.glob("*.jsonl"))}
 
 
-def calibrate(raw: list[list[float]], rows: list[dict]) -> tuple[list[float], list[float]]:
-    scale, offset = [], []
+def calibrate(raw: list[list[float]], hidden: list[list[float]], rows: list[dict]
+              ) -> tuple[list[float], list[float], list[float]]:
+    """Per category, p = sigmoid(scale·(regression score) + network·(network logit) + offset), fitted on
+    out-of-writer scores: the two halves of the learned stage weighed by how well each did there."""
+    scale, network, offset = [], [], []
     for i, c in enumerate(CATEGORIES):
-        a, b = platt([s[i] for s in raw], [int(c in r["labels"]) for r in rows])
+        a, b, d = fit_logistic([(s[i], h[i], 1.0) for s, h in zip(raw, hidden, strict=True)],
+                               [int(c in r["labels"]) for r in rows], ridge=1e-3, intercept=2)
         scale.append(round(a, 5))
-        offset.append(round(b, 5))
-    return scale, offset
+        network.append(round(b, 5))
+        offset.append(round(d, 5))
+    return scale, network, offset
+
+
+def fit_net(lines: list[dict], feats: list[set[str]]) -> dict:
+    """The network (network.py) over the features seen on at least NET_MIN_DF of these lines, packed as
+    the model file stores it."""
+    vocab, xs, ys = encode(lines, feats, NET_MIN_DF)
+    return pack(fit_network(xs, ys, len(vocab)), vocab)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,8 +307,9 @@ def main(argv: list[str] | None = None) -> int:
 
     feats = {id(r): featurise(r) for r in every}
 
-    def fit_on(lines: list[dict]) -> tuple[dict[str, list[float]], list[float]]:
-        return fit(lines, [feats[id(r)] for r in lines])
+    def fit_on(lines: list[dict]) -> tuple[dict[str, list[float]], list[float], dict]:
+        weights, bias = fit(lines, [feats[id(r)] for r in lines])
+        return weights, bias, fit_net(lines, [feats[id(r)] for r in lines])
 
     if hand:
         # Leave writers out: each writer's lines are scored by a model fitted on the templates and the
@@ -302,28 +317,34 @@ def main(argv: list[str] | None = None) -> int:
         # never saw, from people other than the one who wrote its training lines.
         tune: list[dict] = []
         tune_raw: list[list[float]] = []
+        tune_hidden: list[list[float]] = []
         names = list(hand)
         for k in range(min(FOLDS, len(names))):
             group = names[k::FOLDS]
             others = [r for w, ls in hand.items() if w not in group for r in ls]
-            weights, bias = fit_on(rows + template_tune + others)
+            weights, bias, packed = fit_on(rows + template_tune + others)
+            network = Network(packed)
             for writer in group:
                 tune += hand[writer]
                 tune_raw += [raw_scores(weights, bias, feats[id(r)]) for r in hand[writer]]
+                tune_hidden += [network.logits(feats[id(r)]) for r in hand[writer]]
             print(f"  fold without {', '.join(group)}: done", flush=True)
-        weights, bias = fit_on(every)
+        weights, bias, packed = fit_on(every)
         tuned_on = f"out-of-writer scores of data/screening/written/*.jsonl ({FOLDS} groups of writers)"
     else:
-        weights, bias = fit_on(rows)
+        weights, bias, packed = fit_on(rows)
+        network = Network(packed)
         tune = template_tune
         tune_raw = [raw_scores(weights, bias, feats[id(r)]) for r in tune]
+        tune_hidden = [network.logits(feats[id(r)]) for r in tune]
         tuned_on = "data/screening/tune.jsonl"
-    scale, offset = calibrate(tune_raw, tune)
+    scale, net_weight, offset = calibrate(tune_raw, tune_hidden, tune)
     gold = [set(r["labels"]) for r in tune]
     evidence = [rules.evidence(r["text"], contexts[id(r)])[0] for r in tune]
     rule_scores = [rules.scores(ev) for ev in evidence]
     patterns = [ev.patterns for ev in evidence]
-    probs = [[sigmoid(scale[i] * s[i] + offset[i]) for i in range(len(CATEGORIES))] for s in tune_raw]
+    probs = [[sigmoid(scale[i] * s[i] + net_weight[i] * h[i] + offset[i]) for i in range(len(CATEGORIES))]
+             for s, h in zip(tune_raw, tune_hidden, strict=True)]
     for i, r in enumerate(tune):  # what the minors detector does after the model
         if contexts[id(r)].recipient_minor:
             model = dict(zip(CATEGORIES, probs[i], strict=True))
@@ -345,18 +366,22 @@ def main(argv: list[str] | None = None) -> int:
     kept = {f: [round(x, 3) for x in w] for f, w in weights.items() if max(abs(x) for x in w) >= PRUNE}
     digest = hashlib.sha256(TRAIN.read_bytes()).hexdigest()[:16]
     model = {
-        "version": 4,
+        "version": 5,
         "categories": list(CATEGORIES),
         "bias": [round(b, 4) for b in bias],
-        "calibration": {"scale": scale, "offset": offset},
+        "calibration": {"scale": scale, "network": net_weight, "offset": offset},
         "stack": stacks,
         "weights": dict(sorted(kept.items())),
+        "network": packed,
         "meta": {"trained_on": ["data/screening/train.jsonl", "data/screening/tune.jsonl"]
                  + [f"data/screening/written/{w}.jsonl" for w in hand],
                  "tuned_on": tuned_on, "train_sha256_16": digest, "lines": len(every), "tune_lines": len(tune),
                  "tune_macro_f1": {"rules": round(rules_only, 4), "model": round(model_alone, 4),
                                    "rules+model": round(tuned, 4)},
-                 "features": len(kept), "folds": FOLDS, "epochs": EPOCHS, "l2": L2, "min_df": MIN_DF, "seed": SEED},
+                 "features": len(kept), "folds": FOLDS, "epochs": EPOCHS, "l2": L2, "min_df": MIN_DF, "seed": SEED,
+                 "network": {"hidden": net_params.HIDDEN, "epochs": net_params.EPOCHS, "batch": net_params.BATCH,
+                             "learning_rate": net_params.LEARNING_RATE, "l2": net_params.L2,
+                             "min_df": NET_MIN_DF, "seed": net_params.SEED, "features": len(packed["features"])}},
     }
     MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(MODEL_PATH, "wb", mtime=0) as handle:

@@ -1,5 +1,6 @@
-"""The learned stage: one calibrated logistic regression per category over words, word prefixes, word
-pairs and the message's context (features.py). Pure Python, no dependency; the weights ship in
+"""The learned stage: per category, a logistic regression over words, word prefixes, word pairs and the
+message's context (features.py) and a small neural network over the same features (network.py), their
+two scores calibrated together into one probability. Pure Python at inference; the weights ship in
 `model/screening-model.json.gz` (built by `make train-screening`, see train.py)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from causerie.screening.detectors.base import Evidence
 from causerie.screening.features import features
 from causerie.screening.logistic import sigmoid
+from causerie.screening.network import Network
 from causerie.screening.normalise import Normalised
 from causerie.screening.types import ScreenContext
 
@@ -26,18 +28,24 @@ class LearnedDetector:
         self.bias: list[float] = data["bias"]
         self.scale: list[float] = data["calibration"]["scale"]
         self.offset: list[float] = data["calibration"]["offset"]
+        # Models before the network (version 4) have neither the section nor its calibration weights.
+        self.network: Network | None = Network(data["network"]) if "network" in data else None
+        self.network_weight: list[float] = data["calibration"].get("network", [0.0] * len(self.categories))
         # Per category, how its probability meets the rule score (engine.combine).
         self.stack: dict[str, list[float]] = dict(zip(self.categories, data["stack"], strict=True))
         self.meta: dict = data.get("meta", {})
 
     def probabilities(self, text: str, ctx: ScreenContext | None = None, rules: tuple[str, ...] = ()
                       ) -> dict[str, float]:
+        feats = features(text, ctx, rules)
         weights = self.weights
-        vectors = [weights[f] for f in features(text, ctx, rules) if f in weights]
+        vectors = [weights[f] for f in feats if f in weights]
         sums = [sum(col) for col in zip(*vectors, strict=True)] if vectors else [0.0] * len(self.categories)
+        hidden = self.network.logits(feats) if self.network is not None else [0.0] * len(self.categories)
         out: dict[str, float] = {}
         for i, category in enumerate(self.categories):
-            out[category] = sigmoid(self.scale[i] * (sums[i] + self.bias[i]) + self.offset[i])
+            out[category] = sigmoid(self.scale[i] * (sums[i] + self.bias[i]) + self.network_weight[i] * hidden[i]
+                                    + self.offset[i])
         return out
 
     def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:

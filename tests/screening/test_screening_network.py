@@ -1,0 +1,52 @@
+"""The learned stage's network (network.py): it learns a conjunction that a sum of word weights cannot,
+and the packed form the server reads gives the logits of the weights it was packed from."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from causerie.screening.network import HIDDEN, Network, fit_network, pack
+
+
+def _xor_lines() -> tuple[list[list[int]], list[list[int]]]:
+    """Features 0 and 1 ("je sais", "où tu habites"): the label is on when exactly one is present for
+    output 0, and only when both are for output 1 (a linear model separates the second, not the first).
+    Feature 2 is on every line (as `@pm` is)."""
+    xs, ys = [], []
+    for a in (0, 1):
+        for b in (0, 1):
+            for _ in range(300):
+                xs.append([2] + ([0] if a else []) + ([1] if b else []))
+                ys.append([int(a != b), int(a and b)])
+    return xs, ys
+
+
+def _forward(weights: dict, ids: list[int]) -> np.ndarray:
+    pre = weights["emb"][np.array(ids, dtype=int)].sum(axis=0) + weights["bias"]
+    return np.maximum(pre, 0.0) @ weights["out"] + weights["out_bias"]
+
+
+def test_the_network_learns_what_no_sum_of_word_weights_can() -> None:
+    xs, ys = _xor_lines()
+    # A few lines and many epochs: the same number of steps as one epoch of the real corpus.
+    net = Network(pack(fit_network(xs, ys, 3, seed=3, epochs=300), ["je_sais", "ou_tu_habites", "@pm"]))
+    exactly_one = [net.logits({"@pm", "je_sais"})[0], net.logits({"@pm", "ou_tu_habites"})[0]]
+    none_or_both = [net.logits({"@pm"})[0], net.logits({"@pm", "je_sais", "ou_tu_habites"})[0]]
+    assert min(exactly_one) > 0.0 > max(none_or_both)
+    assert net.logits({"@pm", "je_sais", "ou_tu_habites"})[1] > 0.0 > net.logits({"@pm", "je_sais"})[1]
+
+
+def test_packed_rows_give_the_logits_of_the_float_weights() -> None:
+    rng = np.random.default_rng(1)
+    n_features = 50
+    weights = {"emb": rng.normal(0, 0.3, (n_features, HIDDEN)), "bias": rng.normal(0, 0.1, HIDDEN),
+               "out": rng.normal(0, 0.5, (HIDDEN, 9)), "out_bias": rng.normal(0, 0.1, 9)}
+    names = [f"w{i}" for i in range(n_features)]
+    net = Network(pack(weights, names))
+    for ids in ([], [3], [0, 7, 9, 21, 49], list(range(40))):
+        got = net.logits({names[i] for i in ids} | {"never-seen"})
+        want = _forward(weights, ids)
+        # Rows are stored as signed bytes: the error is at most half a step per row and unit.
+        step = np.abs(weights["emb"]).max() / 127
+        bound = 0.5 * step * max(1, len(ids)) * np.abs(weights["out"]).sum(axis=0) + 1e-4
+        assert np.all(np.abs(np.array(got) - want) <= bound)
