@@ -1,9 +1,11 @@
 """The learned stage's network (network.py): it learns a conjunction that a sum of word weights cannot,
-and the packed form the server reads gives the logits of the weights it was packed from."""
+and the packed form the server reads gives the logits of the weights it was packed from, and the
+regression's sums when its weights ride in the same rows."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from causerie.screening.network import HIDDEN, Network, fit_network, pack
 
@@ -50,3 +52,23 @@ def test_packed_rows_give_the_logits_of_the_float_weights() -> None:
         step = np.abs(weights["emb"]).max() / 127
         bound = 0.5 * step * max(1, len(ids)) * np.abs(weights["out"]).sum(axis=0) + 1e-4
         assert np.all(np.abs(np.array(got) - want) <= bound)
+
+
+def test_the_regression_rides_in_the_same_rows() -> None:
+    rng = np.random.default_rng(2)
+    weights = {"emb": rng.normal(0, 0.3, (3, HIDDEN)), "bias": rng.normal(0, 0.1, HIDDEN),
+               "out": rng.normal(0, 0.5, (HIDDEN, 9)), "out_bias": rng.normal(0, 0.1, 9)}
+    packed = pack(weights, ["a", "b", "c"])
+    # The regression's weights as the model file stores them (three decimals); "d" has no network row,
+    # "c" no regression weights.
+    linear = {"a": [round(x, 3) for x in rng.normal(0, 2, 9)], "b": [-11.847] + [0.001] * 8,
+              "d": [round(x, 3) for x in rng.normal(0, 2, 9)]}
+    net = Network(packed, linear=linear)
+    plain = Network(packed)
+    for feats in ({"a", "b", "c", "d", "zzz"}, {"d"}, {"c"}, set()):
+        sums, logits = net.forward(feats)
+        want = [sum(linear[f][i] for f in feats if f in linear) for i in range(9)]
+        assert np.allclose(sums, want, atol=1e-9)
+        assert logits == plain.logits(feats)
+    with pytest.raises(ValueError):
+        Network(packed, linear={"a": [40.0] * 9})

@@ -14,6 +14,7 @@ model stays small on disk and in memory, and a message's hidden layer is one sum
 from __future__ import annotations
 
 import base64
+import struct
 from collections.abc import Sequence
 from operator import mul
 from typing import Any
@@ -26,36 +27,65 @@ L2 = 1e-4
 SEED = 11
 
 
+# The regression's weights ride in the same integers (Network `linear`): they are stored to three
+# decimals, so thousandths are exact, and shifted by LINEAR_OFFSET to stay positive (|weight| < 32.768).
+LINEAR_UNIT = 1000
+LINEAR_OFFSET = 1 << 15
+FIELD_BYTES = 4
+
+
 class Network:
     """A trained network, read from the model file's `network` section.
 
-    Each feature's row is kept as one Python integer holding its HIDDEN values (stored signed bytes
-    plus 128) in 32-bit fields, so the hidden layer of a message is one `sum()` of integers, whatever
-    the number of features, and is unpacked once (a message would need 2**24 features to overflow a
-    field)."""
+    Each feature's row is kept as one Python integer of 32-bit fields: its HIDDEN values (stored signed
+    bytes plus 128) and, when the learned stage passes its regression's weights as `linear`, those
+    weights first (in thousandths plus LINEAR_OFFSET). A message's hidden layer and regression sums are
+    then one `sum()` of integers, whatever the number of features, unpacked once; a field cannot
+    overflow below 65,536 features in one message."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], linear: dict[str, list[float]] | None = None) -> None:
         self.hidden: int = data["hidden"]
         self.scale: float = data["scale"]
         self.bias: list[float] = data["bias"]
         self.out: list[list[float]] = data["out"]  # per category, one weight per hidden unit
         self.out_bias: list[float] = data["out_bias"]
-        raw = base64.b64decode(data["rows"])
-        width = 4 * self.hidden
-        wide = bytearray(4 * len(raw))
-        wide[0::4] = bytes((b + 128) & 0xFF for b in raw)  # signed byte -> 0..255 in the field's low byte
-        self.rows: dict[str, int] = {f: int.from_bytes(wide[i * width:(i + 1) * width], "little")
-                                     for i, f in enumerate(data["features"])}
+        linear = linear or {}
+        self.linear: int = len(next(iter(linear.values()))) if linear else 0
+        self.width = self.linear + self.hidden
+        signed = memoryview(base64.b64decode(data["rows"])).cast("b")
+        index = {f: i for i, f in enumerate(data["features"])}
+        h, k = self.hidden, self.linear
+        no_row = [128] * h
+        no_weights = [LINEAR_OFFSET] * k
+        pack_row = struct.Struct(f"<{self.width}I").pack
+        rows: dict[str, int] = {}
+        for f in index.keys() | linear.keys():
+            i = index.get(f)
+            weights = linear.get(f)
+            if weights is not None and max(abs(w) for w in weights) * LINEAR_UNIT >= LINEAR_OFFSET:
+                raise ValueError(f"regression weight out of range for feature {f!r}")
+            values = (([LINEAR_OFFSET + round(w * LINEAR_UNIT) for w in weights] if weights is not None
+                       else no_weights)
+                      + ([v + 128 for v in signed[i * h:(i + 1) * h]] if i is not None else no_row))
+            rows[f] = int.from_bytes(pack_row(*values), "little")
+        self.rows = rows
+
+    def forward(self, feats: set[str]) -> tuple[list[float], list[float]]:
+        """The sums of the regression's weights (empty without `linear`) and one logit per category."""
+        rows = self.rows
+        present = [r for f in feats if (r := rows.get(f)) is not None]
+        n = len(present)
+        fields = memoryview(sum(present).to_bytes(FIELD_BYTES * self.width, "little")).cast("I")
+        k = self.linear
+        linear = [(v - n * LINEAR_OFFSET) / LINEAR_UNIT for v in fields[:k]]
+        offset = 128 * n
+        scale = self.scale
+        units = [max(0.0, (v - offset) * scale + b) for v, b in zip(fields[k:], self.bias, strict=True)]
+        return linear, [sum(map(mul, units, ws)) + b for ws, b in zip(self.out, self.out_bias, strict=True)]
 
     def logits(self, feats: set[str]) -> list[float]:
         """One logit per category for a message's features."""
-        rows = self.rows
-        present = [r for f in feats if (r := rows.get(f)) is not None]
-        offset = 128 * len(present)
-        fields = memoryview(sum(present).to_bytes(4 * self.hidden, "little")).cast("I")
-        scale = self.scale
-        units = [max(0.0, (v - offset) * scale + b) for v, b in zip(fields, self.bias, strict=True)]
-        return [sum(map(mul, units, ws)) + b for ws, b in zip(self.out, self.out_bias, strict=True)]
+        return self.forward(feats)[1]
 
 
 def fit_network(xs: Sequence[Sequence[int]], ys: Sequence[Sequence[int]], n_features: int,

@@ -24,12 +24,15 @@ class LearnedDetector:
 
     def __init__(self, data: dict) -> None:
         self.categories: list[str] = data["categories"]
-        self.weights: dict[str, list[float]] = data["weights"]
         self.bias: list[float] = data["bias"]
         self.scale: list[float] = data["calibration"]["scale"]
         self.offset: list[float] = data["calibration"]["offset"]
         # Models before the network (version 4) have neither the section nor its calibration weights.
-        self.network: Network | None = Network(data["network"]) if "network" in data else None
+        # With a network, the regression's weights are packed into the network's rows (one look-up and
+        # one sum per message serve both; network.py) and not kept apart.
+        weights: dict[str, list[float]] = data["weights"]
+        self.network: Network | None = Network(data["network"], linear=weights) if "network" in data else None
+        self.weights: dict[str, list[float]] = weights if self.network is None else {}
         self.network_weight: list[float] = data["calibration"].get("network", [0.0] * len(self.categories))
         # Per category, how its probability meets the rule score (engine.combine).
         self.stack: dict[str, list[float]] = dict(zip(self.categories, data["stack"], strict=True))
@@ -38,10 +41,13 @@ class LearnedDetector:
     def probabilities(self, text: str, ctx: ScreenContext | None = None, rules: tuple[str, ...] = ()
                       ) -> dict[str, float]:
         feats = features(text, ctx, rules)
-        weights = self.weights
-        vectors = [weights[f] for f in feats if f in weights]
-        sums = [sum(col) for col in zip(*vectors, strict=True)] if vectors else [0.0] * len(self.categories)
-        hidden = self.network.logits(feats) if self.network is not None else [0.0] * len(self.categories)
+        if self.network is not None:
+            sums, hidden = self.network.forward(feats)
+        else:
+            weights = self.weights
+            vectors = [v for f in feats if (v := weights.get(f)) is not None]
+            sums = [sum(col) for col in zip(*vectors, strict=True)] if vectors else [0.0] * len(self.categories)
+            hidden = [0.0] * len(self.categories)
         out: dict[str, float] = {}
         for i, category in enumerate(self.categories):
             out[category] = sigmoid(self.scale[i] * (sums[i] + self.bias[i]) + self.network_weight[i] * hidden[i]
