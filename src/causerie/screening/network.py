@@ -6,7 +6,7 @@ present (an embedding bag) plus a bias, and each category's logit is a weighted 
 hidden units. A veiled threat is words that are each innocent ("je sais", "où", "tu habites"); a unit that
 fires only when several of them meet is what the linear model lacks.
 
-Inference is pure Python (`Network.logits`): the rows are stored as signed bytes with one scale, so the
+Inference is pure Python (`Network.forward`): the rows are stored as signed bytes with one scale, so the
 model stays small on disk and in memory, and a message's hidden layer is one sum of integers. Training
 (`fit_network`) uses numpy, which `make train-screening` installs; the server never imports it.
 """
@@ -25,7 +25,6 @@ BATCH = 256
 LEARNING_RATE = 1e-3
 L2 = 1e-4
 SEED = 11
-
 
 # The regression's weights ride in the same integers (Network `linear`): they are stored to three
 # decimals, so thousandths are exact, and shifted by LINEAR_OFFSET to stay positive (|weight| < 32.768).
@@ -92,7 +91,7 @@ def fit_network(xs: Sequence[Sequence[int]], ys: Sequence[Sequence[int]], n_feat
                 seed: int = SEED, epochs: int = EPOCHS) -> dict[str, Any]:
     """Fit the network by minibatch Adam on the summed log loss of every category, with a small L2
     penalty (only the rows a batch touches move, as in lazy Adam). `xs` are each line's feature ids,
-    `ys` its 0/1 targets per category. Returns float weights (numpy arrays) for `scores` and `pack`."""
+    `ys` its 0/1 targets per category. Returns the float weights (numpy arrays) that `pack` stores."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
