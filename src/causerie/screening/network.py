@@ -36,11 +36,11 @@ FIELD_BYTES = 4
 class Network:
     """A trained network, read from the model file's `network` section.
 
-    Each feature's row is kept as one Python integer of 32-bit fields: its HIDDEN values (stored signed
-    bytes plus 128) and, when the learned stage passes its regression's weights as `linear`, those
-    weights first (in thousandths plus LINEAR_OFFSET). A message's hidden layer and regression sums are
-    then one `sum()` of integers, whatever the number of features, unpacked once; a field cannot
-    overflow below 65,536 features in one message."""
+    Each feature's row is kept as one Python integer of 32-bit fields: a 1 (so the sum counts the
+    features present), then, when the learned stage passes its regression's weights as `linear`, those
+    weights (in thousandths plus LINEAR_OFFSET), then its HIDDEN values (stored signed bytes plus 128).
+    A message's hidden layer and regression sums are then one `sum()` of integers, whatever the number
+    of features, unpacked once; a field cannot overflow below 65,536 features in one message."""
 
     def __init__(self, data: dict[str, Any], linear: dict[str, list[float]] | None = None) -> None:
         self.hidden: int = data["hidden"]
@@ -50,7 +50,7 @@ class Network:
         self.out_bias: list[float] = data["out_bias"]
         linear = linear or {}
         self.linear: int = len(next(iter(linear.values()))) if linear else 0
-        self.width = self.linear + self.hidden
+        self.width = 1 + self.linear + self.hidden
         signed = memoryview(base64.b64decode(data["rows"])).cast("b")
         index = {f: i for i, f in enumerate(data["features"])}
         h, k = self.hidden, self.linear
@@ -63,23 +63,24 @@ class Network:
             weights = linear.get(f)
             if weights is not None and max(abs(w) for w in weights) * LINEAR_UNIT >= LINEAR_OFFSET:
                 raise ValueError(f"regression weight out of range for feature {f!r}")
-            values = (([LINEAR_OFFSET + round(w * LINEAR_UNIT) for w in weights] if weights is not None
-                       else no_weights)
+            values = ([1] + ([LINEAR_OFFSET + round(w * LINEAR_UNIT) for w in weights] if weights is not None
+                             else no_weights)
                       + ([v + 128 for v in signed[i * h:(i + 1) * h]] if i is not None else no_row))
             rows[f] = int.from_bytes(pack_row(*values), "little")
         self.rows = rows
 
     def forward(self, feats: set[str]) -> tuple[list[float], list[float]]:
         """The sums of the regression's weights (empty without `linear`) and one logit per category."""
-        rows = self.rows
-        present = [r for f in feats if (r := rows.get(f)) is not None]
-        n = len(present)
-        fields = memoryview(sum(present).to_bytes(FIELD_BYTES * self.width, "little")).cast("I")
-        k = self.linear
-        linear = [(v - n * LINEAR_OFFSET) / LINEAR_UNIT for v in fields[:k]]
+        # Rows are never 0 (every field is offset), so `filter(None, …)` keeps exactly the features present.
+        total = sum(filter(None, map(self.rows.get, feats)))
+        fields = memoryview(total.to_bytes(FIELD_BYTES * self.width, "little")).cast("I")
+        n = fields[0]
+        k = 1 + self.linear
+        linear = [(v - n * LINEAR_OFFSET) / LINEAR_UNIT for v in fields[1:k]]
         offset = 128 * n
         scale = self.scale
-        units = [max(0.0, (v - offset) * scale + b) for v, b in zip(fields[k:], self.bias, strict=True)]
+        units = [u if (u := (v - offset) * scale + b) > 0.0 else 0.0
+                 for v, b in zip(fields[k:], self.bias, strict=True)]
         return linear, [sum(map(mul, units, ws)) + b for ws, b in zip(self.out, self.out_bias, strict=True)]
 
     def logits(self, feats: set[str]) -> list[float]:
