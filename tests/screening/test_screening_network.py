@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from causerie.screening.detectors.learned import LearnedDetector
 from causerie.screening.network import HIDDEN, Network, fit_network, pack
+from causerie.screening.types import CATEGORIES
 
 
 def _xor_lines() -> tuple[list[list[int]], list[list[int]]]:
@@ -72,3 +74,23 @@ def test_the_regression_rides_in_the_same_rows() -> None:
         assert logits == plain.logits(feats)
     with pytest.raises(ValueError):
         Network(packed, linear={"a": [40.0] * 9})
+
+
+def test_a_model_without_a_network_scores_as_the_packed_regression() -> None:
+    # A version-4 model (no network) sums its regression weights apart; with a network, the same weights
+    # ride in the network's rows. A network that says nothing (zero output weights, calibration weight 0)
+    # must leave the probabilities exactly as the regression alone gives them.
+    rng = np.random.default_rng(4)
+    names = ["a", "b", "c", "d"]
+    linear = {f: [round(x, 3) for x in rng.normal(0, 1.5, 9)] for f in names[:3]}
+    v4 = {"categories": list(CATEGORIES), "weights": linear, "bias": [round(x, 4) for x in rng.normal(0, 1, 9)],
+          "calibration": {"scale": [0.9] * 9, "offset": [-0.2] * 9}, "stack": [[1.0, 1.0, 0.0, 0.0, 0.0]] * 9}
+    silent = pack({"emb": rng.normal(0, 0.3, (4, HIDDEN)), "bias": rng.normal(0, 0.1, HIDDEN),
+                   "out": np.zeros((HIDDEN, 9)), "out_bias": np.zeros(9)}, names)
+    v5 = v4 | {"network": silent, "calibration": v4["calibration"] | {"network": [0.0] * 9}}
+    old, new = LearnedDetector(v4), LearnedDetector(v5)
+    assert old.network is None and new.network is not None
+    for text in (" a b ", " c d e ", " zzz ", " a b c d "):
+        want, got = old.probabilities(text), new.probabilities(text)
+        assert all(abs(want[c] - got[c]) < 1e-12 for c in CATEGORIES), (text, want, got)
+    assert old.probabilities(" a b ") != old.probabilities(" zzz ")

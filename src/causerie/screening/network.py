@@ -71,7 +71,7 @@ class Network:
 
     def forward(self, feats: set[str]) -> tuple[list[float], list[float]]:
         """The sums of the regression's weights (empty without `linear`) and one logit per category."""
-        # Rows are never 0 (every field is offset), so `filter(None, …)` keeps exactly the features present.
+        # A row's first field is 1, so no row is 0 and `filter(None, …)` keeps exactly the features present.
         total = sum(filter(None, map(self.rows.get, feats)))
         fields = memoryview(total.to_bytes(FIELD_BYTES * self.width, "little")).cast("I")
         n = fields[0]

@@ -308,8 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     feats = {id(r): featurise(r) for r in every}
 
     def fit_on(lines: list[dict]) -> tuple[dict[str, list[float]], list[float], dict]:
-        weights, bias = fit(lines, [feats[id(r)] for r in lines])
-        return weights, bias, fit_net(lines, [feats[id(r)] for r in lines])
+        line_feats = [feats[id(r)] for r in lines]
+        weights, bias = fit(lines, line_feats)
+        return weights, bias, fit_net(lines, line_feats)
 
     if hand:
         # Leave writers out: each writer's lines are scored by a model fitted on the templates and the
