@@ -69,3 +69,22 @@ def test_a_term_outside_the_syntax_is_refused(term: str) -> None:
 def test_alternatives_with_spaces_compile() -> None:
     pattern, _ = compile_term("(pourquoi|pk) (tu|t|tu me) (reponds|repond) pas")
     assert pattern.search(normalise("pourquoi tu me réponds pas").text)
+
+
+def test_phrase_alternatives_match_as_the_reference_does(tmp_path: Path) -> None:
+    # A one-word term whose alternatives are phrases is checked as plain substrings of the matching view:
+    # the same answers as the regular expression, including a prefix at the end of a phrase and the
+    # phrase's words present but apart.
+    (tmp_path / "demo.txt").write_text("# version: 1\n0.5   (quel age|bien mont*|asv)\n0.4   livr*\n",
+                                       encoding="utf-8")
+    lexicons = Lexicons(tmp_path)
+    cases = {
+        "t'as quel âge ?": True, "quel est ton âge": False, "il est bien monté": True,
+        "bien montagnard lui": True, "la montée est bien": False, "bien mon pote": False, "asv stp": True,
+        "asvp": False, "quelage": False, "on livre demain": True, "le livret": True, "délivré": False,
+    }
+    for text, expected in cases.items():
+        n = normalise(text)
+        fast, reference = _rules(lexicons.match(n, CONTEXTS[0])), _rules(lexicons.match_reference(n, CONTEXTS[0]))
+        assert fast == reference, text
+        assert bool(fast) == expected, text

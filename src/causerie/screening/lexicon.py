@@ -108,24 +108,30 @@ def _word_regex(word: str) -> tuple[str, list[tuple[str, bool]]]:
     return "(?:" + "|".join(parts) + ")", keys
 
 
-def _word_anchor_keys(word: str) -> tuple[list[tuple[str, bool]], bool]:
-    """For one term word: per alternative, its rarest word as an index key (key, is_prefix); and whether
-    every alternative is a single word (then a token equal to a key, or starting with a prefix key, is
-    itself a match of this word)."""
-    if word.startswith("re:"):
-        return [], False
+def _alternatives(word: str) -> list[tuple[tuple[str, bool], str | None]]:
+    """A one-word term's alternatives: each one's index key (its rarest word, is_prefix) and, for a
+    phrase, the plain substring of the matching view (space-padded tokens of `[a-z0-9]`) that is there
+    exactly when the phrase is: `quel age` → " quel age ", `bien mont*` → " bien mont". A single-word
+    alternative has no substring (None): a token that satisfies its key is a match."""
     alternatives = word[1:-1].split("|") if word.startswith("(") and word.endswith(")") else [word]
-    keys: list[tuple[str, bool]] = []
-    single = True
+    out: list[tuple[tuple[str, bool], str | None]] = []
     for alt in alternatives:
         prefix = alt.endswith("*")
         words = _norm_piece(alt.rstrip("*"))
         if not words:
             continue
-        single = single and len(words) == 1
         choices = [(w, prefix and i == len(words) - 1) for i, w in enumerate(words)]
-        keys.append(min(choices, key=lambda kp: _slot_cost([kp])))
-    return keys, single
+        key = min(choices, key=lambda kp: _slot_cost([kp]))
+        phrase = None if len(words) == 1 else " " + " ".join(words) + ("" if prefix else " ")
+        out.append((key, phrase))
+    return out
+
+
+def _word_anchor_keys(word: str) -> list[tuple[str, bool]]:
+    """For one term word: per alternative, its rarest word as an index key (key, is_prefix)."""
+    if word.startswith("re:"):
+        return []
+    return [key for key, _ in _alternatives(word)]
 
 
 def compile_term_slots(term: str) -> tuple[re.Pattern[str], list[list[tuple[str, bool]]]]:
@@ -216,20 +222,23 @@ class Lexicons:
         self._terms: list[Term] = []
         self._search: list[re.Pattern[str]] = []
         self._hit: list[Hit] = []
-        self._direct: list[bool] = []
+        self._alt_exact: dict[str, list[tuple[int, str | None]]] = {}
+        self._alt_prefix: dict[str, list[tuple[int, str | None]]] = {}
+        self._alt_lengths: tuple[int, ...] = ()
         self._required: list[frozenset[int]] = []
         self._slots = 0
         self._slot_exact: dict[str, list[int]] = {}
         self._slot_prefix: dict[str, list[int]] = {}
         self._slot_lengths: tuple[int, ...] = ()
         self._anchor_term: dict[int, int] = {}
-        self._cache: dict[str, tuple[frozenset[int], tuple[int, ...]]] = {}
+        self._cache: dict[str, tuple[frozenset[int], tuple[int, ...], tuple[tuple[int, str | None], ...]]] = {}
         for path in sorted(directory.glob("*.txt")):
             if categories is not None and path.stem not in categories:
                 continue
             self._load(path)
         self._prefix_lengths = sorted({len(k) for k in self._prefix})
         self._slot_lengths = tuple(sorted({len(k) for k in self._slot_prefix}))
+        self._alt_lengths = tuple(sorted({len(k) for k in self._alt_prefix}))
         self._raw_hits = [Hit(t.category, t.weight, t.rule) for t in self._raw]
         self._raw_fast = [re.compile(_fast_raw(t.pattern.pattern)) for t in self._raw]
         self._exact_c = {k: _combined(v) for k, v in self._exact.items()}
@@ -283,10 +292,18 @@ class Lexicons:
             self._search.append(re.compile(" (?:" + pattern.pattern + ")"))
             self._hit.append(Hit(category, weight, rule))
             words = [t for t in re.findall(r"\([^)]*\)\*?|\S+", rest) if t not in ("..", "...")]
+            if len(words) == 1:
+                # One word, whose alternatives may be phrases: each alternative is indexed by its rarest
+                # word and checked as a plain substring, far faster than `re`.
+                for key, phrase in _alternatives(words[0]):
+                    bucket = self._alt_prefix if key[1] else self._alt_exact
+                    bucket.setdefault(key[0], []).append((index, phrase))
+                self._required.append(frozenset())
+                continue
             anchors = [_word_anchor_keys(w) for w in words]
             # Every word with keys must be present (as a token, or a token's prefix) for a match.
             required: list[int] = []
-            for keys, _single in anchors:
+            for keys in anchors:
                 if not keys:
                     continue
                 slot = self._slots
@@ -298,19 +315,19 @@ class Lexicons:
                     if not entries or entries[-1] != slot:
                         entries.append(slot)
             # The term is looked at when its rarest word is present, and kept if all the others are.
-            best = min(range(len(anchors)), key=lambda k: _slot_cost(anchors[k][0]))
-            rank = sum(1 for k in range(best) if anchors[k][0])
+            best = min(range(len(anchors)), key=lambda k: _slot_cost(anchors[k]))
+            rank = sum(1 for k in range(best) if anchors[k])
             self._anchor_term[required[rank]] = index
             self._required.append(frozenset(required))
-            # One word of single-word alternatives: a candidate token is already a match.
-            self._direct.append(len(words) == 1 and anchors[0][1])
 
     def __len__(self) -> int:
         seen = {id(t) for terms in (*self._exact.values(), *self._prefix.values()) for t in terms}
         return len(seen) + len(self._raw)
 
-    def _token_slots(self, token: str) -> tuple[frozenset[int], tuple[int, ...]]:
-        """The term words (slots) a token satisfies, and the terms whose rarest word it is; cached."""
+    def _token_slots(self, token: str) -> tuple[frozenset[int], tuple[int, ...], tuple[tuple[int, str | None], ...]]:
+        """The words (slots) of multi-word terms a token satisfies, the multi-word terms whose rarest
+        word it is, and the one-word terms' alternatives it anchors (term, phrase to find or None when
+        the token is the match); cached."""
         slots = set(self._slot_exact.get(token, ()))
         prefix = self._slot_prefix
         for k in self._slot_lengths:
@@ -319,8 +336,13 @@ class Lexicons:
             entries = prefix.get(token[:k])
             if entries:
                 slots.update(entries)
+        alts = list(self._alt_exact.get(token, ()))
+        for k in self._alt_lengths:
+            if k > len(token):
+                break
+            alts.extend(self._alt_prefix.get(token[:k], ()))
         anchor = self._anchor_term
-        out = (frozenset(slots), tuple(anchor[s] for s in slots if s in anchor))
+        out = (frozenset(slots), tuple(anchor[s] for s in slots if s in anchor), tuple(alts))
         cache = self._cache
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
@@ -334,6 +356,7 @@ class Lexicons:
         cache = self._cache
         satisfied: set[int] = set()
         candidates: set[int] = set()
+        found: set[int] = set()
         for token in set(text.split()):
             entry = cache.get(token)
             if entry is None:
@@ -341,19 +364,22 @@ class Lexicons:
             if entry[0]:
                 satisfied.update(entry[0])
                 candidates.update(entry[1])
-        hits: dict[str, list[Hit]] = {}
+            for i, phrase in entry[2]:
+                if phrase is None or phrase in text:
+                    found.add(i)
+        terms = self._terms
         if candidates:
-            terms, search, hit, direct, required = (self._terms, self._search, self._hit, self._direct,
-                                                    self._required)
-            for i in sorted(candidates):
-                if not required[i] <= satisfied:
-                    continue
-                condition = terms[i].condition
-                if condition is not None and not CONDITIONS[condition](ctx):
-                    continue
-                if direct[i] or search[i].search(text):
-                    h = hit[i]
-                    hits.setdefault(h.category, []).append(h)
+            search, required = self._search, self._required
+            for i in candidates:
+                if required[i] <= satisfied and search[i].search(text):
+                    found.add(i)
+        hits: dict[str, list[Hit]] = {}
+        hit = self._hit
+        for i in sorted(found):
+            condition = terms[i].condition
+            if condition is None or CONDITIONS[condition](ctx):
+                h = hit[i]
+                hits.setdefault(h.category, []).append(h)
         has_digit = _DIGIT.search(text) is not None
         for term, h, fast in zip(self._raw, self._raw_hits, self._raw_fast, strict=True):
             if has_digit or not term.needs_digit:
