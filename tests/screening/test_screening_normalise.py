@@ -80,6 +80,15 @@ def test_phone_numbers_split_or_spaced(raw: str) -> None:
     assert "0612345678" in normalise(raw).digits.replace(" ", "")
 
 
+@pytest.mark.parametrize("raw", ["zero six douze trente quatre", "zerosixdouze", "un deux trois soleil",
+                                 "aucun d'eux n'attend personne, une seule", "deux ou trois", "on est 2 ou 3",
+                                 "O6 douze", "bonsoir", "six-sept-huit", "vingt et un, vingt deux"])
+def test_has_digits_says_whether_the_digits_view_holds_a_digit(raw: str) -> None:
+    # Decided without building the digits view (the contact detector's costly one), and exact.
+    expected = any(c.isdigit() for c in normalise(raw).digits)
+    assert normalise(raw).has_digits() is expected
+
+
 def test_small_numbers_are_not_joined() -> None:
     assert normalise("on est 2 ou 3").digits == "on est 2 ou 3"
 

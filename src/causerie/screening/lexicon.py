@@ -371,8 +371,10 @@ class Lexicons:
         if candidates:
             search, required = self._search, self._required
             for i in candidates:
-                if required[i] <= satisfied and search[i].search(text):
-                    found.add(i)
+                if required[i] <= satisfied:
+                    condition = terms[i].condition  # checked first: a term out of context is not searched
+                    if (condition is None or CONDITIONS[condition](ctx)) and search[i].search(text):
+                        found.add(i)
         hits: dict[str, list[Hit]] = {}
         hit = self._hit
         for i in sorted(found):

@@ -208,7 +208,6 @@ _NUMBER_WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
 _NUMBER_RUN = re.compile(
     rf"(?<![a-z0-9])(?:(?:{_NUMBER_WORD}|\d+)(?:[\s.,\-/]+|\s*et\s+)?){{3,}}(?![a-z])")
 _NUMBER_TOKEN = re.compile(rf"{_NUMBER_WORD}|\d+")
-_NUMBER_ANY = re.compile(_NUMBER_WORD)
 _DIGIT = re.compile(r"\d")
 _DIGIT_O = re.compile(r"(?<![a-z0-9])(?=[0-9o \t.\-]*[0-9])[0-9o]+(?:[ \t.\-]+[0-9o]+)+(?![a-z0-9])")
 
@@ -280,13 +279,13 @@ class Normalised:
             self._digits = words_to_digits(self.joined)
         return self._digits
 
-    def may_have_digits(self) -> bool:
-        """False when the digits view surely holds no digit: `joined` has none and fewer than three
-        number words (a run of three is the least words_to_digits turns into digits)."""
+    def has_digits(self) -> bool:
+        """Whether the digits view holds a digit, without building it: without a digit in `joined`, only
+        a run of number words (`_NUMBER_RUN`) can put one there."""
         if self._digits is not None:
             return _DIGIT.search(self._digits) is not None
         joined = self.joined
-        return _DIGIT.search(joined) is not None or len(_NUMBER_ANY.findall(joined)) >= 3
+        return _DIGIT.search(joined) is not None or _NUMBER_RUN.search(joined) is not None
 
     def __repr__(self) -> str:
         return f"Normalised(text={self.text!r})"

@@ -55,7 +55,7 @@ class ContactDetector:
 
     def detect(self, n: Normalised, ctx: ScreenContext, evidence: Evidence) -> None:
         lower = n.lower
-        if n.may_have_digits():
+        if n.has_digits():
             digits = n.digits
             for m in _PHONE.finditer(digits):
                 number = re.sub(r"\D", "", m.group(0))
