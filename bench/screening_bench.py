@@ -12,6 +12,7 @@ path and the detectors' work are measured. Until session 6 the messages were sin
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import sys
@@ -60,6 +61,10 @@ def main() -> int:
     started = time.perf_counter()
     screener = Screener()
     load_s = time.perf_counter() - started
+    # As the server does once started (web/server.py): the engine's lexicons and model live as long as the
+    # process, so they are kept out of the garbage collector's scans (~25 % of the time here without it).
+    gc.collect()
+    gc.freeze()
     ctx = ScreenContext(where="room", band="adult", sender_age=25, room="general")
     for text in lines[:200]:  # warm-up: caches, lazy imports
         screener.screen(text, ctx)

@@ -58,3 +58,35 @@ def test_screen_stdin_one_line_per_input() -> None:
 def test_missing_file_is_a_clean_error() -> None:
     result = run("no-such-file.jsonl")
     assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_eval_padded_reads_each_line_in_small_talk() -> None:
+    # --padded puts each line between two benign lines of the same file that go to the same place; it
+    # measures how the engine reads a harmful line hidden in small talk (docs/screening.md, "Padding").
+    result = run("--eval", "--json", "--padded", str(DEV))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    # Lines whose place has fewer than two other benign lines are left out, every other one is kept.
+    assert 150 < report["lines"] < 265
+    assert report["benign"]["lines"] >= 50
+
+
+def test_padded_keeps_labels_and_context_and_pads_with_benign_lines_of_the_same_place() -> None:
+    from causerie.screening.evaluation import padded
+
+    room = {"where": "room", "sender_age": 30, "recipient_age": None, "room": "Général"}
+    pm_minor = {"where": "pm", "sender_age": 34, "recipient_age": 15, "room": None}
+    rows = [{"id": "b1", "text": "salut tout le monde", "labels": [], "context": room},
+            {"id": "b2", "text": "bonne soirée à tous", "labels": [], "context": room},
+            {"id": "b3", "text": "quelqu'un a vu le match ?", "labels": [], "context": room},
+            {"id": "h1", "text": "ligne qui menace", "labels": ["threat"], "context": room},
+            {"id": "m1", "text": "ligne à une mineure", "labels": ["sexual_minor"], "context": pm_minor}]
+    out = {r["id"]: r for r in padded(rows, seed=1)}
+    assert "m1" not in out  # no benign line goes to a minor in a PM here
+    line = out["h1"]
+    assert line["labels"] == ["threat"] and line["context"] == room
+    before, _, after = line["text"].partition(" ligne qui menace ")
+    assert {before, after} <= {"salut tout le monde", "bonne soirée à tous", "quelqu'un a vu le match ?"}
+    assert before != after
+    assert out["b1"]["labels"] == [] and "salut tout le monde" in out["b1"]["text"]
+    assert out["b1"]["text"].count("salut tout le monde") == 1  # never padded with itself

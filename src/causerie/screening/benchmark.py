@@ -10,6 +10,7 @@ on the machine (see docs/screening.md for the reference figures).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import time
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     screener = Screener()
     texts = messages(args.messages)
+    gc.collect()  # as the server does once started (web/server.py): long-lived objects out of the scans
+    gc.freeze()
     contexts = [ScreenContext(where="room", band="adult", sender_age=30, room="Général"),
                 ScreenContext(where="pm", band="teen", sender_age=34, recipient_age=15)]
     for text in texts[:500]:

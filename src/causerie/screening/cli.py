@@ -3,6 +3,7 @@
     causerie screen FILE.jsonl              one JSON verdict per input line on stdout
     causerie screen --eval FILE.jsonl       precision, recall, F1 per category, macro, benign FPR
     causerie screen --eval --json FILE      the same as one JSON object
+    causerie screen --eval --padded FILE    each line between two benign lines of the file (padding)
 `-` reads standard input.
 """
 
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 from causerie.screening.engine import Screener
-from causerie.screening.evaluation import context_for, evaluate, read_jsonl
+from causerie.screening.evaluation import context_for, evaluate, padded, read_jsonl
 from causerie.screening.policy import PolicyError
 from causerie.screening.types import CATEGORIES
 
@@ -30,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with --eval: comma-separated categories to score (default: all)")
     parser.add_argument("--errors", action="store_true", help="with --eval: list the misclassified ids")
     parser.add_argument("--no-model", action="store_true", help="rules only, without the learned stage")
+    parser.add_argument("--padded", action="store_true",
+                        help="with --eval: each line between two benign lines of the file that go to the same "
+                             "place (a harmful line hidden in small talk)")
     return parser
 
 
@@ -55,7 +59,7 @@ def main(argv: list[str]) -> int:
                 if unknown:
                     print(f"causerie screen: unknown categories: {', '.join(unknown)}", file=sys.stderr)
                     return 2
-            report = evaluate(screener, rows, categories)
+            report = evaluate(screener, padded(rows) if args.padded else rows, categories)
             if args.json:
                 payload = report.as_dict()
                 if args.errors:

@@ -4,6 +4,7 @@ rate on benign lines (gold labels empty), for JSONL files in the `causerie scree
 from __future__ import annotations
 
 import json
+import random
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -33,6 +34,36 @@ def context_for(row: dict[str, Any], screener: Screener) -> ScreenContext:
     policy = screener.policy
     return ScreenContext.from_mapping(row.get("context"), explicit_rooms=policy.explicit_rooms,
                                       teen_rooms=policy.teen_rooms)
+
+
+def _place(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Where a line goes, as far as its meaning depends on it: PM or room, which room, and which side
+    of 18 the sender and the recipient are."""
+    c = row.get("context") or {}
+    recipient, sender = c.get("recipient_age"), c.get("sender_age")
+    return (c.get("where"), c.get("room"), recipient is not None and recipient < 18,
+            sender is not None and sender < 18)
+
+
+def padded(rows: Iterable[dict[str, Any]], seed: int = 0) -> list[dict[str, Any]]:
+    """Every line between two benign lines of the same rows that go to the same place (`_place`), with
+    its own labels and context: how the engine reads a line hidden in small talk ("salut ça va ? <line>
+    bonne soirée"). A line with fewer than two such benign lines besides itself is left out."""
+    rows = list(rows)
+    benign: dict[tuple[Any, ...], list[str]] = {}
+    for row in rows:
+        if not row.get("labels"):
+            benign.setdefault(_place(row), []).append(str(row.get("text", "")))
+    rng = random.Random(seed)
+    out = []
+    for row in rows:
+        text = str(row.get("text", ""))
+        pool = [t for t in benign.get(_place(row), ()) if t != text]
+        if len(pool) < 2:
+            continue
+        before, after = rng.sample(pool, 2)
+        out.append(row | {"text": f"{before} {text} {after}"})
+    return out
 
 
 @dataclass
