@@ -205,9 +205,11 @@ def _collect(entry: tuple[re.Pattern[str], list[Term]], text: str, pos: int, fou
 class Lexicons:
     """All category lexicons.
 
-    Matching (`match`) is one pass over the message's tokens: every term is indexed by the keys of its
-    rarest word (the word whose alternatives are least frequent), a per-token cache maps a token to the
-    terms it may start or anchor, and only those candidate terms are searched. This finds exactly the
+    Matching (`match`) is one pass over the message's tokens: a term of several words is indexed by the
+    keys of its rarest word (the word whose alternatives are least frequent), a one-word term by each of
+    its alternatives' rarest word; a per-token cache maps a token to what it anchors, and only those
+    candidates are checked (a regular-expression search for several words, one substring test for a
+    phrase, nothing for a single word). This finds exactly the
     terms the first-word index of `match_reference` finds (tests/screening/test_screening_lexicon_fast.py).
     """
 
