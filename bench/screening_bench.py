@@ -62,7 +62,7 @@ def main() -> int:
     screener = Screener()
     load_s = time.perf_counter() - started
     # As the server does once started (web/server.py): the engine's lexicons and model live as long as the
-    # process, so they are kept out of the garbage collector's scans (~25 % of the time here without it).
+    # process, out of the garbage collector's scans (no effect beyond the noise here; measured as served).
     gc.collect()
     gc.freeze()
     ctx = ScreenContext(where="room", band="adult", sender_age=25, room="general")
