@@ -209,8 +209,8 @@ class Lexicons:
     keys of its rarest word (the word whose alternatives are least frequent), a one-word term by each of
     its alternatives' rarest word; a per-token cache maps a token to what it anchors, and only those
     candidates are checked (a regular-expression search for several words, one substring test for a
-    phrase, nothing for a single word). This finds exactly the
-    terms the first-word index of `match_reference` finds (tests/screening/test_screening_lexicon_fast.py).
+    phrase, nothing for a single word). This finds exactly the terms the first-word index of
+    `match_reference` finds (tests/screening/test_screening_lexicon_fast.py).
     """
 
     def __init__(self, directory: Path = LEXICON_DIR, categories: Iterable[str] | None = None) -> None:
