@@ -222,12 +222,12 @@ class Lexicons:
         self._raw: list[Term] = []
         # Fast path: terms in load order, their search patterns, hits and anchor index.
         self._terms: list[Term] = []
-        self._search: list[re.Pattern[str]] = []
+        self._search: dict[int, re.Pattern[str]] = {}  # terms of several words only
         self._hit: list[Hit] = []
         self._alt_exact: dict[str, list[tuple[int, str | None]]] = {}
         self._alt_prefix: dict[str, list[tuple[int, str | None]]] = {}
         self._alt_lengths: tuple[int, ...] = ()
-        self._required: list[frozenset[int]] = []
+        self._required: dict[int, frozenset[int]] = {}  # terms of several words only
         self._slots = 0
         self._slot_exact: dict[str, list[int]] = {}
         self._slot_prefix: dict[str, list[int]] = {}
@@ -289,9 +289,6 @@ class Lexicons:
                 continue  # never indexed by the first word, so never matched: keep it that way
             index = len(self._terms)
             self._terms.append(term)
-            # A match starts at a token start (the text is space-padded, tokens single-spaced); a
-            # leading literal space lets `re` skip ahead quickly.
-            self._search.append(re.compile(" (?:" + pattern.pattern + ")"))
             self._hit.append(Hit(category, weight, rule))
             words = [t for t in re.findall(r"\([^)]*\)\*?|\S+", rest) if t not in ("..", "...")]
             if len(words) == 1:
@@ -300,8 +297,10 @@ class Lexicons:
                 for key, phrase in _alternatives(words[0]):
                     bucket = self._alt_prefix if key[1] else self._alt_exact
                     bucket.setdefault(key[0], []).append((index, phrase))
-                self._required.append(frozenset())
                 continue
+            # A match starts at a token start (the text is space-padded, tokens single-spaced); a
+            # leading literal space lets `re` skip ahead quickly.
+            self._search[index] = re.compile(" (?:" + pattern.pattern + ")")
             anchors = [_word_anchor_keys(w) for w in words]
             # Every word with keys must be present (as a token, or a token's prefix) for a match.
             required: list[int] = []
@@ -320,7 +319,7 @@ class Lexicons:
             best = min(range(len(anchors)), key=lambda k: _slot_cost(anchors[k]))
             rank = sum(1 for k in range(best) if anchors[k])
             self._anchor_term[required[rank]] = index
-            self._required.append(frozenset(required))
+            self._required[index] = frozenset(required)
 
     def __len__(self) -> int:
         seen = {id(t) for terms in (*self._exact.values(), *self._prefix.values()) for t in terms}
