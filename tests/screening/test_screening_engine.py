@@ -113,6 +113,13 @@ def test_asking_why_no_answer_is_not_harassment(screener: Screener) -> None:
     assert "harassment" not in v.labels and v.action == "allow"
 
 
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): no writer wrote a benign line "
+                   "with a link, and the tenth engine blocks a bare link shared in a room as scam (0.53)")
+def test_a_link_shared_in_a_room_is_not_scam(screener: Screener) -> None:
+    v = screener.screen("regarde ce site https://example.org", ADULT_ROOM)
+    assert "scam" not in v.labels and v.action == "allow"
+
+
 def test_between_adults_alone_is_not_explicit(screener: Screener) -> None:
     # The fifth engine read these bare words as sexual_explicit (0.56) and blocked them (a strict xfail then).
     v = screener.screen("entre adultes", ADULTS)
