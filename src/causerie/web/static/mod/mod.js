@@ -268,6 +268,7 @@ function claimedByMe(c) {
 function renderCase() {
   const view = console_.view;
   const body = $('#case-body');
+  const draft = formDraft(view);
   clear(body);
   if (!view) {
     $('#case-title').textContent = t('case.none');
@@ -303,7 +304,7 @@ function renderCase() {
   if (view.room_activity) body.append(roomActivity(view.room_activity));
   if (view.room_people) body.append(roomPeople(view.room_people));
   if (view.items.some((i) => i.kind === 'report')) body.append(bundleSection(c));
-  if (c.status === 'open' && claimedByMe(c) && c.kind !== 'appeal') body.append(actionsForm(c));
+  if (c.status === 'open' && claimedByMe(c) && c.kind !== 'appeal') body.append(restoreDraft(actionsForm(c), draft));
   body.append(listSection('decisions', view.decisions, (d) => t('case.decision_line', {
     action: t(`action.${d.action}`), category: category(d.category), who: who(d.moderator, d.moderator_name),
     duration: d.duration_s != null ? durationLabel(d.duration_s) : '', at: formatDate(d.created_at),
@@ -586,6 +587,31 @@ function field(name, label, control) {
   return h('div', { class: 'field', dataset: { field: name } }, h('label', { for: control.id }, label), control);
 }
 
+// A live event for the open case re-renders it (onCaseEvent): what the moderator has chosen and typed in
+// the actions form is kept, so a colleague's note or the echo of one's own claim never wipes a decision
+// half made.
+function formDraft(view) {
+  const form = $('#actions-form');
+  if (!form || !view || Number(form.dataset.case) !== view.case.id) return null;
+  const values = {};
+  for (const el of $$('select, input, textarea', form)) values[el.id] = el.value;
+  const focused = form.contains(document.activeElement) ? document.activeElement.id : null;
+  return { values, focused };
+}
+
+function restoreDraft(form, draft) {
+  if (!draft) return form;
+  for (const el of $$('select, input, textarea', form)) {
+    const value = draft.values[el.id];
+    if (value === undefined) continue;
+    if (el.tagName === 'SELECT' && !$$('option', el).some((o) => o.value === value)) continue;
+    el.value = value;
+  }
+  $('#act-action', form).dispatchEvent(new Event('change'));
+  if (draft.focused) queueMicrotask(() => document.getElementById(draft.focused)?.focus());
+  return form;
+}
+
 function actionsForm(c) {
   const person = c.target_kind === 'session';
   const people = person ? [] : (console_.view.room_people || []);
@@ -596,7 +622,10 @@ function actionsForm(c) {
   });
   const ref = reportedMessage();
   if (!person && !ref.room) ref.room = c.target;
-  const form = h('form', { class: 'actions-form', id: 'actions-form', 'aria-labelledby': 'actions-title', novalidate: true },
+  const form = h('form', {
+    class: 'actions-form', id: 'actions-form', 'aria-labelledby': 'actions-title', novalidate: true,
+    dataset: { case: String(c.id) },
+  },
     h('h3', { id: 'actions-title' }, t('actions.title')),
     field('action', t('actions.action'), h('select', { id: 'act-action', name: 'action' },
       available.map((a) => h('option', { value: a }, t(`action.${a}`))))),
