@@ -185,6 +185,16 @@ def test_report_ban_statement_appeal_and_held_message(browser, people, pseudo, m
     mod1.get_by_label("Portée").select_option("device")
     mod1.get_by_label("Durée de l'exclusion").select_option(label="7 jours")
     mod1.get_by_label("Explication (envoyée à la personne)").fill("Insultes répétées dans le salon.")
+    # a live event for this case while the decision is half made (a second report) re-renders the case;
+    # what the moderator chose and typed stays
+    other = people.person(pseudo("Autre"))
+    people.say(rude, "et alors, tu vas faire quoi ?")
+    report_message(other, rude_name, "et alors, tu vas faire quoi ?", "harassment", "il continue")
+    expect(other.locator("#report-ack")).to_contain_text("Référence : n°")
+    expect(mod1.locator("q.quoted", has_text="il continue")).to_be_visible()
+    expect(mod1.get_by_label("Action")).to_have_value("ban")
+    expect(mod1.get_by_label("Portée")).to_have_value("device")
+    expect(mod1.get_by_label("Explication (envoyée à la personne)")).to_have_value("Insultes répétées dans le salon.")
     assert violations(mod1) == [], "actions form"
     mod1.get_by_role("button", name="Appliquer").click()
     expect(mod1.locator("#case-state")).to_contain_text("clos")
