@@ -11,7 +11,9 @@ from causerie.screening.types import ScreenContext
 # French numbers (0X XX XX XX XX, +33 X, 0033 X) once separators are gone; read on the digits view.
 _PHONE = re.compile(r"(?<!\d)(?:\+ ?33|0033|33)? ?\(?0?\)?[1-9](?:[ .\-/]*\d){8}(?!\d)")
 _LONG_DIGITS = re.compile(r"(?<!\d)\d(?:[ .\-/]*\d){8,}(?!\d)")
-_PARTIAL_MOBILE = re.compile(r"(?<![\d.,])0[67](?:[ .\-/]*\d{2}){1,3}(?![\d.,])")
+# Written to start with the literal `0` (the look-behind after it) so that `re` jumps from one `0` to the
+# next instead of trying every position.
+_PARTIAL_MOBILE = re.compile(r"0(?<![\d.,]0)[67](?:[ .\-/]*\d{2}){1,3}(?![\d.,])")
 _EMAIL = re.compile(r"[a-z0-9._%+\-]+ ?(?:@|\(at\)|\[at\]| at | arobase ) ?[a-z0-9\-]+ ?(?:\.|\(dot\)| dot | point ) ?"
                     r"[a-z]{2,}")
 _HANDLE_AT = re.compile(r"(?<![\w@])@[a-z0-9_.]{3,30}")
@@ -48,6 +50,10 @@ _APP_LINK = re.compile(r"(?<![a-z0-9])(?:t\.me(?:\.[a-z]+)?|wa\.me|discord\.gg|s
 # "www." or ".<tld>"; every handle shape a digit and a dot or underscore.
 _URL_HINT = re.compile(r"\.(?:com|fr|net|org|io|gg|me|ly|app|link|xyz|ru|example|be|ch|tv|co|info|site|online|shop)\b")
 _DIGIT = re.compile(r"\d")
+# Nine digits with at most separators between them, which every phone number and every long run of digits
+# holds: a pattern that starts with a digit class, so `re` skips straight to digits (the phone pattern,
+# with its optional prefixes, is tried at every position).
+_NINE_DIGITS = re.compile(r"\d(?:[ .\-/]*\d){8}")
 
 
 class ContactDetector:
@@ -57,16 +63,14 @@ class ContactDetector:
         lower = n.lower
         if n.has_digits():
             digits = n.digits
-            for m in _PHONE.finditer(digits):
-                number = re.sub(r"\D", "", m.group(0))
-                if 9 <= len(number) <= 13:
-                    evidence.add_pattern("contact", 0.9, "contact:phone")
-                    break
-            else:
-                if _LONG_DIGITS.search(digits) and re.search(r"\b(num|numero|tel|appel|06|07|sms|whatsapp)", n.text):
-                    evidence.add_pattern("contact", 0.6, "contact:digits")
-                elif _PARTIAL_MOBILE.search(digits):
-                    evidence.add_pattern("contact", 0.35, "contact:partial-mobile")
+            nine = _NINE_DIGITS.search(digits) is not None
+            if nine and any(9 <= len(re.sub(r"\D", "", m.group(0))) <= 13 for m in _PHONE.finditer(digits)):
+                evidence.add_pattern("contact", 0.9, "contact:phone")
+            elif nine and _LONG_DIGITS.search(digits) and re.search(r"\b(num|numero|tel|appel|06|07|sms|whatsapp)",
+                                                                    n.text):
+                evidence.add_pattern("contact", 0.6, "contact:digits")
+            elif _PARTIAL_MOBILE.search(digits):
+                evidence.add_pattern("contact", 0.35, "contact:partial-mobile")
         if ("@" in lower or " at " in lower or "arobase" in lower or "(at)" in lower) and _EMAIL.search(lower):
             evidence.add_pattern("contact", 0.9, "contact:email")
         url = (("http" in lower or "www." in lower or _URL_HINT.search(lower) is not None)
