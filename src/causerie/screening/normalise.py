@@ -205,8 +205,21 @@ _UNITS = {"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cin
           "nonante": 90, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 _NUMBER_WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """The alternation of `words` grouped by first letter (`d(?:ouze|eux|ix)|…`), each group in the
+    words' order: the same matches in the same order of preference, since two groups never start with
+    the same letter, but `re` tests a dozen first letters at a word start instead of fifty words."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
+
+
 _NUMBER_RUN = re.compile(
-    rf"(?<![a-z0-9])(?:(?:{_NUMBER_WORD}|\d+)(?:[\s.,\-/]+|\s*et\s+)?){{3,}}(?![a-z])")
+    rf"(?<![a-z0-9])(?:(?:{_by_first_letter(sorted(_UNITS, key=len, reverse=True))}|\d+)"
+    rf"(?:[\s.,\-/]+|\s*et\s+)?){{3,}}(?![a-z])")
 _NUMBER_TOKEN = re.compile(rf"{_NUMBER_WORD}|\d+")
 _DIGIT = re.compile(r"\d")
 _DIGIT_O = re.compile(r"(?<![a-z0-9])(?=[0-9o \t.\-]*[0-9])[0-9o]+(?:[ \t.\-]+[0-9o]+)+(?![a-z0-9])")
