@@ -98,9 +98,10 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the sixth engine held this "
+                   "bare question as harassment (0.52), the seventh to tenth did not, the eleventh holds it "
+                   "again (0.504): its writers used it mostly in persistent unwanted contact")
 def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
-    # The sixth engine held this bare question as harassment (0.52; a strict xfail then): its writers used
-    # it mostly in persistent unwanted contact.
     v = screener.screen("tu m'ignores ?", ADULT_ROOM)
     assert "harassment" not in v.labels and v.action == "allow"
 
@@ -113,9 +114,9 @@ def test_asking_why_no_answer_is_not_harassment(screener: Screener) -> None:
     assert "harassment" not in v.labels and v.action == "allow"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): no writer wrote a benign line "
-                   "with a link, and the tenth engine blocks a bare link shared in a room as scam (0.53)")
 def test_a_link_shared_in_a_room_is_not_scam(screener: Screener) -> None:
+    # The tenth engine blocked this as scam (0.53; a strict xfail then): no writer had written a benign line
+    # with a link. The eleventh trained on `tu`, who wrote ~250 of them.
     v = screener.screen("regarde ce site https://example.org", ADULT_ROOM)
     assert "scam" not in v.labels and v.action == "allow"
 
