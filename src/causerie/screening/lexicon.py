@@ -50,10 +50,6 @@ _COMMON = frozenset(
     "mon n ne nous on ou pa pas pour qu que qui s sa se si son sur t ta te tes toi ton tu un une vous y".split())
 _CACHE_LIMIT = 100_000
 
-# Per token (Lexicons._token_slots): slots it satisfies, terms it anchors, one-word alternatives it
-# anchors, terms that can start at it.
-_TokenEntry = tuple[frozenset[int], tuple[int, ...], tuple[tuple[int, "str | None"], ...], frozenset[int]]
-
 
 def _slot_cost(keys: list[tuple[str, bool]]) -> float:
     """How often a slot's keys are expected to occur in a message: frequent words and short prefixes
@@ -212,9 +208,9 @@ class Lexicons:
     Matching (`match`) is one pass over the message's tokens: a term of several words is indexed by the
     keys of its rarest word (the word whose alternatives are least frequent), a one-word term by each of
     its alternatives' rarest word; a per-token cache maps a token to what it anchors, and only those
-    candidates are checked (for several words, a regular-expression match at each token that can start
-    the term; one substring test for a phrase; nothing for a single word). This finds exactly the terms
-    the first-word index of `match_reference` finds (tests/screening/test_screening_lexicon_fast.py).
+    candidates are checked (a regular-expression search for several words, one substring test for a
+    phrase, nothing for a single word). This finds exactly the terms the first-word index of
+    `match_reference` finds (tests/screening/test_screening_lexicon_fast.py).
     """
 
     def __init__(self, directory: Path = LEXICON_DIR, categories: Iterable[str] | None = None) -> None:
@@ -226,10 +222,7 @@ class Lexicons:
         self._raw: list[Term] = []
         # Fast path: terms in load order, their search patterns, hits and anchor index.
         self._terms: list[Term] = []
-        self._anchored: dict[int, re.Pattern[str]] = {}  # terms of several words only, matched at a token
-        self._start_exact: dict[str, list[int]] = {}  # first-word keys of terms of several words
-        self._start_prefix: dict[str, list[int]] = {}
-        self._start_lengths: tuple[int, ...] = ()
+        self._search: dict[int, re.Pattern[str]] = {}  # terms of several words only
         self._hit: list[Hit] = []
         self._alt_exact: dict[str, list[tuple[int, str | None]]] = {}
         self._alt_prefix: dict[str, list[tuple[int, str | None]]] = {}
@@ -240,7 +233,7 @@ class Lexicons:
         self._slot_prefix: dict[str, list[int]] = {}
         self._slot_lengths: tuple[int, ...] = ()
         self._anchor_term: dict[int, int] = {}
-        self._cache: dict[str, _TokenEntry] = {}
+        self._cache: dict[str, tuple[frozenset[int], tuple[int, ...], tuple[tuple[int, str | None], ...]]] = {}
         for path in sorted(directory.glob("*.txt")):
             if categories is not None and path.stem not in categories:
                 continue
@@ -248,7 +241,6 @@ class Lexicons:
         self._prefix_lengths = sorted({len(k) for k in self._prefix})
         self._slot_lengths = tuple(sorted({len(k) for k in self._slot_prefix}))
         self._alt_lengths = tuple(sorted({len(k) for k in self._alt_prefix}))
-        self._start_lengths = tuple(sorted({len(k) for k in self._start_prefix}))
         self._raw_hits = [Hit(t.category, t.weight, t.rule) for t in self._raw]
         self._raw_fast = [re.compile(_fast_raw(t.pattern.pattern)) for t in self._raw]
         self._exact_c = {k: _combined(v) for k, v in self._exact.items()}
@@ -306,10 +298,9 @@ class Lexicons:
                     bucket = self._alt_prefix if key[1] else self._alt_exact
                     bucket.setdefault(key[0], []).append((index, phrase))
                 continue
-            # A match starts at a token that satisfies the first word's keys: it is tried there only.
-            self._anchored[index] = pattern
-            for key, is_prefix in keys:
-                (self._start_prefix if is_prefix else self._start_exact).setdefault(key, []).append(index)
+            # A match starts at a token start (the text is space-padded, tokens single-spaced); a
+            # leading literal space lets `re` skip ahead quickly.
+            self._search[index] = re.compile(" (?:" + pattern.pattern + ")")
             anchors = [_word_anchor_keys(w) for w in words]
             # Every word with keys must be present (as a token, or a token's prefix) for a match.
             required: list[int] = []
@@ -334,10 +325,10 @@ class Lexicons:
         seen = {id(t) for terms in (*self._exact.values(), *self._prefix.values()) for t in terms}
         return len(seen) + len(self._raw)
 
-    def _token_slots(self, token: str) -> _TokenEntry:
+    def _token_slots(self, token: str) -> tuple[frozenset[int], tuple[int, ...], tuple[tuple[int, str | None], ...]]:
         """The words (slots) of multi-word terms a token satisfies, the multi-word terms whose rarest
-        word it is, the one-word terms' alternatives it anchors (term, phrase to find or None when
-        the token is the match), and the multi-word terms a match of which can start at it; cached."""
+        word it is, and the one-word terms' alternatives it anchors (term, phrase to find or None when
+        the token is the match); cached."""
         slots = set(self._slot_exact.get(token, ()))
         prefix = self._slot_prefix
         for k in self._slot_lengths:
@@ -351,13 +342,8 @@ class Lexicons:
             if k > len(token):
                 break
             alts.extend(self._alt_prefix.get(token[:k], ()))
-        starts = list(self._start_exact.get(token, ()))
-        for k in self._start_lengths:
-            if k > len(token):
-                break
-            starts.extend(self._start_prefix.get(token[:k], ()))
         anchor = self._anchor_term
-        out = (frozenset(slots), tuple(anchor[s] for s in slots if s in anchor), tuple(alts), frozenset(starts))
+        out = (frozenset(slots), tuple(anchor[s] for s in slots if s in anchor), tuple(alts))
         cache = self._cache
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
@@ -372,7 +358,6 @@ class Lexicons:
         satisfied: set[int] = set()
         candidates: set[int] = set()
         found: set[int] = set()
-        starters: list[tuple[str, frozenset[int]]] = []
         for token in set(text.split()):
             entry = cache.get(token)
             if entry is None:
@@ -383,32 +368,14 @@ class Lexicons:
             for i, phrase in entry[2]:
                 if phrase is None or phrase in text:
                     found.add(i)
-            if entry[3]:
-                starters.append((token, entry[3]))
         terms = self._terms
         if candidates:
-            required = self._required
-            # Terms whose every word is present (and whose condition holds: a term out of context is not
-            # tried), tried at each occurrence of a token that can start them.
-            ready = {i for i in candidates if required[i] <= satisfied
-                     and ((condition := terms[i].condition) is None or CONDITIONS[condition](ctx))}
-            if ready:
-                anchored = self._anchored
-                for token, starts in starters:
-                    todo = ready.intersection(starts)
-                    todo -= found
-                    if not todo:
-                        continue
-                    needle = " " + token + " "
-                    at = text.find(needle)
-                    while at >= 0:
-                        for i in todo:
-                            if anchored[i].match(text, at + 1):
-                                found.add(i)
-                        todo -= found
-                        if not todo:
-                            break
-                        at = text.find(needle, at + 1)
+            search, required = self._search, self._required
+            for i in candidates:
+                if required[i] <= satisfied:
+                    condition = terms[i].condition  # checked first: a term out of context is not searched
+                    if (condition is None or CONDITIONS[condition](ctx)) and search[i].search(text):
+                        found.add(i)
         hits: dict[str, list[Hit]] = {}
         hit = self._hit
         for i in sorted(found):
