@@ -1,8 +1,9 @@
 # Causerie — two commands: `make run` and `make test`.
 # The interpreter: the distribution's CPython when it is 3.11 or newer, else the first python3 on PATH.
-# Debian's build screens messages ~25 % faster than a plain build from source such as pyenv's (docs/performance.md).
-PYTHON ?= $(shell for p in /usr/bin/python3 python3; do \
-            $$p -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+# Debian's build screens messages 10-25 % faster than a plain build from source such as pyenv's
+# (docs/performance.md).
+PYTHON ?= $(or $(shell for p in /usr/bin/python3 python3; do \
+            $$p -c 'import sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done),python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
