@@ -133,3 +133,30 @@ def test_model_features_join_a_rule_category_with_speaking_to_one_person() -> No
     assert "you&hate" in said_to_you
     assert "you&hate" not in about_a_group
     assert not any(f.startswith("you&") for f in features(normalise("t'es où ?").text, ROOM))
+
+
+# The contact detector's digit patterns, each shape with the rule it must fire (detectors/contact.py:
+# the phone and long-digit patterns run only where nine digits stand in a row).
+PHONE_SHAPES = [
+    ("06 00 12 34 56", "contact:phone"),
+    ("06.00.12.34.56", "contact:phone"),
+    ("+33 6 00 12 34 56", "contact:phone"),
+    ("0033 6 00 12 34 56", "contact:phone"),
+    ("6 00 12 34 56", "contact:phone"),
+    ("zero six zero zero douze trente quatre cinquante six", "contact:phone"),
+    ("mon num 1234567890123456", "contact:digits"),
+    ("appelle le 06 00 12", "contact:partial-mobile"),
+]
+NOT_PHONE = ["20 euros ou 30 euros", "rdv le 12/05/2024 à 14h", "12345678", "il a 16 ans et 2 mois"]
+
+
+@pytest.mark.parametrize(("message", "rule"), PHONE_SHAPES)
+def test_digit_shapes_fire_their_contact_rule(rules: Screener, message: str, rule: str) -> None:
+    evidence, _ = rules.evidence(message, ADULTS)
+    assert rule in evidence.rules()
+
+
+@pytest.mark.parametrize("message", NOT_PHONE)
+def test_numbers_that_are_not_phone_numbers_fire_no_digit_rule(rules: Screener, message: str) -> None:
+    evidence, _ = rules.evidence(message, ADULTS)
+    assert not {"contact:phone", "contact:digits", "contact:partial-mobile"} & set(evidence.rules())
