@@ -83,9 +83,7 @@ def test_every_request_goes_to_the_server(chat, pseudo, base_url) -> None:
     chat.say(alice, "la photo est sur example.org/chat.png")
     expect(bruno.locator(".msg-text", has_text="example.org")).to_have_count(1)
     # markup pointing outside arrives as text and fetches nothing
-    # (with words around the link: the tenth engine blocks a message of bare links as scam, a known false
-    # positive with its own strict xfail in tests/screening/test_screening_engine.py)
-    chat.say(alice, "ma photo de vacances : https://example.org/image.png <img src=https://example.org/x.png>")
+    chat.say(alice, "https://example.org/image.png <img src=https://example.org/x.png>")
     expect(bruno.locator(".msg-text", has_text="<img src=https://example.org/x.png>")).to_have_count(1)
     # a message the screening refuses: the sender sees why, inline; the other person sees nothing
     chat.say(alice, "je vends de la coke, 60 le gramme")
