@@ -204,7 +204,8 @@ _UNITS = {"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cin
           "quarante": 40, "cinquante": 50, "soixante": 60, "septante": 70, "huitante": 80,
           "nonante": 90, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-_NUMBER_WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
+_NUMBER_WORDS = sorted(_UNITS, key=len, reverse=True)  # longest first: "une" before "un"
+_NUMBER_WORD = "|".join(_NUMBER_WORDS)
 
 
 def _by_first_letter(words: list[str]) -> str:
@@ -218,7 +219,7 @@ def _by_first_letter(words: list[str]) -> str:
 
 
 _NUMBER_RUN = re.compile(
-    rf"(?<![a-z0-9])(?:(?:{_by_first_letter(sorted(_UNITS, key=len, reverse=True))}|\d+)"
+    rf"(?<![a-z0-9])(?:(?:{_by_first_letter(_NUMBER_WORDS)}|\d+)"
     rf"(?:[\s.,\-/]+|\s*et\s+)?){{3,}}(?![a-z])")
 _NUMBER_TOKEN = re.compile(rf"{_NUMBER_WORD}|\d+")
 _DIGIT = re.compile(r"\d")
