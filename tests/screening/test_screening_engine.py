@@ -98,10 +98,9 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the sixth engine held this "
-                   "bare question as harassment (0.52), the seventh to tenth did not, the eleventh holds it "
-                   "again (0.504): its writers used it mostly in persistent unwanted contact")
 def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
+    # A known false positive of the sixth and eleventh engines (0.52, 0.504; a strict xfail then): their
+    # writers used these words mostly in persistent unwanted contact.
     v = screener.screen("tu m'ignores ?", ADULT_ROOM)
     assert "harassment" not in v.labels and v.action == "allow"
 
