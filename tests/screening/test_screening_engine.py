@@ -51,6 +51,20 @@ def test_explicit_talk_to_a_minor_is_sexual_minor(screener: Screener) -> None:
     assert "sexual_minor" in v.labels and "sexual_explicit" not in v.labels
 
 
+@pytest.mark.parametrize("message", ["je vais te retrouver et te planter", "je sais où tu habites, fais gaffe",
+                                     "t'es qu'une merde personne t'aime", "vends beuh et coke, livraison 24h",
+                                     "ajoute moi sur snap c'est jeanne.du.75"])
+def test_quotes_do_not_hide_harm(screener: Screener, message: str) -> None:
+    # Writers quote harm mostly to report it; a model that learned quotes as innocence would let anyone
+    # wrap a threat in quotes (session 10 tried quoted words as features: wrapped lines lost 0.18 of recall,
+    # and that model allowed the veiled threat below once quoted).
+    plain = screener.screen(message, ADULTS)
+    assert plain.action != "allow"
+    for wrapped in (f'"{message}"', f"« {message} »", f"“{message}”"):
+        verdict = screener.screen(wrapped, ADULTS)
+        assert verdict.action == plain.action and verdict.labels == plain.labels, wrapped
+
+
 def test_sexual_explicit_allowed_only_in_opt_in_rooms(screener: Screener) -> None:
     message = "dispo pour un plan cul ce soir, j'ai trop envie de toi"
     assert screener.screen(message, ADULT_ROOM).action == "block"
