@@ -90,3 +90,41 @@ def test_padded_keeps_labels_and_context_and_pads_with_benign_lines_of_the_same_
     assert before != after
     assert out["b1"]["labels"] == [] and "salut tout le monde" in out["b1"]["text"]
     assert out["b1"]["text"].count("salut tout le monde") == 1  # never padded with itself
+
+
+def _ctx(where: str, sender: int, recipient: int | None) -> dict[str, object]:
+    return {"where": where, "sender_age": sender, "recipient_age": recipient, "room": None}
+
+
+def test_in_band_keeps_only_the_contexts_causerie_produces() -> None:
+    from causerie.screening.evaluation import in_band
+
+    assert in_band({"context": _ctx("room", 16, None)}) and in_band({"context": _ctx("pm", 15, 17)})
+    assert in_band({"context": _ctx("pm", 30, 45)}) and in_band({"text": "no context: an adult in a room"})
+    assert not in_band({"context": _ctx("pm", 34, 15)})  # PMs across 18 do not exist (product.md)
+    assert not in_band({"context": _ctx("pm", 16, 19)})
+    assert not in_band({"context": _ctx("pm", 14, 15)}) and not in_band({"context": _ctx("room", 13, None)})
+
+
+def test_eval_in_band_and_quoted_select_and_wrap_lines() -> None:
+    rows = [{"id": 1, "text": "qui a de la beuh ? livraison possible", "labels": ["drugs"],
+             "context": _ctx("room", 25, None)},
+            {"id": 2, "text": "bonne nuit tout le monde", "labels": [], "context": _ctx("room", 25, None)},
+            {"id": 3, "text": "t'as quel âge ? envoie une photo", "labels": ["sexual_minor"],
+             "context": _ctx("pm", 34, 15)}]
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    band = run("--eval", "--json", "--in-band", "-", stdin=stdin)
+    assert band.returncode == 0, band.stderr
+    assert json.loads(band.stdout)["lines"] == 2  # the adult-to-minor PM is left out
+    quotes = run("--eval", "--json", "--quoted", "-", stdin=stdin)
+    assert quotes.returncode == 0, quotes.stderr
+    report = json.loads(quotes.stdout)
+    assert report["lines"] == 2 and report["benign"]["lines"] == 0  # only the harmful lines
+    assert report["categories"]["drugs"]["tp"] == 1  # a quoted offer is still an offer
+
+    from causerie.screening.evaluation import quoted
+
+    out = quoted(rows)
+    assert [r["text"] for r in out] == ['"qui a de la beuh ? livraison possible"',
+                                        '"t\'as quel âge ? envoie une photo"']
+    assert out[1]["labels"] == ["sexual_minor"] and out[1]["context"] == rows[2]["context"]

@@ -4,6 +4,9 @@
     causerie screen --eval FILE.jsonl       precision, recall, F1 per category, macro, benign FPR
     causerie screen --eval --json FILE      the same as one JSON object
     causerie screen --eval --padded FILE    each line between two benign lines of the file (padding)
+    causerie screen --eval --in-band FILE   only the contexts Causerie produces (nobody under 15, no PM
+                                            across 18)
+    causerie screen --eval --quoted FILE    only the harmful lines, each between double quotation marks
 `-` reads standard input.
 """
 
@@ -15,7 +18,7 @@ import sys
 from pathlib import Path
 
 from causerie.screening.engine import Screener
-from causerie.screening.evaluation import context_for, evaluate, padded, read_jsonl
+from causerie.screening.evaluation import context_for, evaluate, in_band, padded, quoted, read_jsonl
 from causerie.screening.policy import PolicyError
 from causerie.screening.types import CATEGORIES
 
@@ -34,6 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--padded", action="store_true",
                         help="with --eval: each line between two benign lines of the file that go to the same "
                              "place (a harmful line hidden in small talk)")
+    parser.add_argument("--in-band", action="store_true",
+                        help="with --eval: only the lines whose context Causerie produces (nobody under 15, "
+                             "no PM across 18)")
+    parser.add_argument("--quoted", action="store_true",
+                        help="with --eval: only the harmful lines, each between double quotation marks")
     return parser
 
 
@@ -59,6 +67,10 @@ def main(argv: list[str]) -> int:
                 if unknown:
                     print(f"causerie screen: unknown categories: {', '.join(unknown)}", file=sys.stderr)
                     return 2
+            if args.in_band:
+                rows = (row for row in rows if in_band(row))
+            if args.quoted:
+                rows = quoted(rows)
             report = evaluate(screener, padded(rows) if args.padded else rows, categories)
             if args.json:
                 payload = report.as_dict()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from causerie.screening.engine import Screener
-from causerie.screening.types import CATEGORIES, ScreenContext
+from causerie.screening.types import ADULT_AGE, CATEGORIES, ScreenContext
 
 
 def read_jsonl(path: str | Path, stdin: TextIO | None = None) -> Iterator[dict[str, Any]]:
@@ -43,6 +43,25 @@ def _place(row: dict[str, Any]) -> tuple[Any, ...]:
     recipient, sender = c.get("recipient_age"), c.get("sender_age")
     return (c.get("where"), c.get("room"), recipient is not None and recipient < 18,
             sender is not None and sender < 18)
+
+
+def in_band(row: dict[str, Any], youngest: int = 15) -> bool:
+    """Whether Causerie itself could produce this line's context: nobody younger than `youngest` (the
+    server's `teen_min_age`) and no PM across the 18 line (product.md). The evaluation sets keep the
+    other contexts because the engine is also a command-line tool."""
+    c = row.get("context") or {}
+    sender, recipient = c.get("sender_age"), c.get("recipient_age")
+    if any(age is not None and age < youngest for age in (sender, recipient)):
+        return False
+    return not (c.get("where") == "pm" and sender is not None and recipient is not None
+                and (sender < ADULT_AGE) != (recipient < ADULT_AGE))
+
+
+def quoted(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Only the harmful lines, each between double quotation marks, with its own labels and context: a
+    quotation mark must never be enough to hide harm (people quote harm to report it, and a screener
+    that learned "quote = report" would be evaded by typing two characters)."""
+    return [row | {"text": f'"{row.get("text", "")}"'} for row in rows if row.get("labels")]
 
 
 def padded(rows: Iterable[dict[str, Any]], seed: int = 0) -> list[dict[str, Any]]:
