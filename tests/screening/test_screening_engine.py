@@ -112,9 +112,11 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the fourteenth engine holds "
+                   "'tu m'ignores ?' as harassment (0.546), as the sixth and eleventh did (0.52, 0.504) and the "
+                   "twelfth and thirteenth did not: its writers used these words mostly in persistent unwanted "
+                   "contact")
 def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
-    # A known false positive of the sixth and eleventh engines (0.52, 0.504; a strict xfail then): their
-    # writers used these words mostly in persistent unwanted contact.
     v = screener.screen("tu m'ignores ?", ADULT_ROOM)
     assert "harassment" not in v.labels and v.action == "allow"
 
