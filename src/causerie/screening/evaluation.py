@@ -41,8 +41,8 @@ def _place(row: dict[str, Any]) -> tuple[Any, ...]:
     of 18 the sender and the recipient are."""
     c = row.get("context") or {}
     recipient, sender = c.get("recipient_age"), c.get("sender_age")
-    return (c.get("where"), c.get("room"), recipient is not None and recipient < 18,
-            sender is not None and sender < 18)
+    return (c.get("where"), c.get("room"), recipient is not None and recipient < ADULT_AGE,
+            sender is not None and sender < ADULT_AGE)
 
 
 def in_band(row: dict[str, Any], youngest: int = 15) -> bool:
