@@ -15,6 +15,7 @@ from causerie.screening.detectors.base import Evidence
 from causerie.screening.engine import combine
 from causerie.screening.normalise import Normalised
 from causerie.screening.policy import DEFAULT_POLICY_PATH, PolicyError
+from causerie.screening.types import CATEGORIES
 
 ADULTS = ScreenContext(where="pm", band="adult", sender_age=31, recipient_age=33)
 ADULT_TO_TEEN = ScreenContext(where="pm", band="teen", sender_age=31, recipient_age=15)
@@ -105,17 +106,18 @@ def test_multiple_labels_most_severe_action_wins(screener: Screener) -> None:
     assert {"threat", "harassment"} <= set(v.labels) and v.action == "block"
 
 
-@pytest.mark.xfail(strict=True, reason="known miss (docs/screening.md): the learned stage, trained on writers "
-                   "who mostly labelled a slur inside a threat to one person as harassment, drops `hate` here")
 def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
+    # The learned stage, trained on writers who mostly labelled a slur inside a threat to one person as
+    # harassment, scores `hate` below 0.5 here; the line's other labels let hate's companion threshold
+    # take it (since the fifteenth engine).
     v = screener.screen(SLUR_IN_THREAT, ADULTS)
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the fourteenth engine holds "
-                   "'tu m'ignores ?' as harassment (0.546), as the sixth and eleventh did (0.52, 0.504) and the "
-                   "twelfth and thirteenth did not: its writers used these words mostly in persistent unwanted "
-                   "contact")
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the fifteenth engine holds "
+                   "'tu m'ignores ?' as harassment (0.656), as the fourteenth (0.546), the eleventh and the sixth "
+                   "did: its writers used these words mostly in persistent unwanted contact, the training writer "
+                   "`re` too, whose harassment lines turn such words into pressure")
 def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
     v = screener.screen("tu m'ignores ?", ADULT_ROOM)
     assert "harassment" not in v.labels and v.action == "allow"
@@ -235,3 +237,39 @@ def test_combine_weighs_a_pattern_on_its_own() -> None:
     assert combine(0.9, 0.1, five, pattern=0.9) > 0.5 > combine(0.9, 0.1, five, pattern=0.0)
     # Without a model the rule score is the score.
     assert combine(0.7, None, five, pattern=0.9) == 0.7
+
+
+
+@pytest.fixture(scope="module")
+def chain() -> list:
+    """A chain of its own, whose model's companion thresholds the tests below set."""
+    return default_detectors()
+
+
+def _with_companions(chain: list, companion: dict[str, float]) -> Screener:
+    """A screener on `chain`, its model given these companion thresholds (read when a Screener is made)."""
+    model = next(d for d in chain if d.name == "model")
+    model.companion = companion
+    return Screener(detectors=chain)
+
+
+def test_a_labelled_line_takes_a_second_label_at_its_companion_threshold(chain: list) -> None:
+    plain = _with_companions(chain, {}).screen(SLUR_IN_THREAT, ADULTS)
+    assert plain.labels
+    # The strongest category the line did not get, and its score.
+    second = max((c for c in CATEGORIES if c not in plain.labels), key=lambda c: plain.scores[c])
+    score = plain.scores[second]
+    assert 0.0 < score < 0.5
+    below = _with_companions(chain, {second: round(score - 0.0001, 4)}).screen(SLUR_IN_THREAT, ADULTS)
+    assert set(below.labels) == set(plain.labels) | {second}
+    above = _with_companions(chain, {second: round(score + 0.0001, 4)}).screen(SLUR_IN_THREAT, ADULTS)
+    assert above.labels == plain.labels
+
+
+def test_a_line_without_a_label_gains_none_from_companions(chain: list) -> None:
+    plain = _with_companions(chain, {})
+    everything = _with_companions(chain, {c: 0.0 for c in CATEGORIES})
+    for text, ctx in [("bonjour tout le monde, bonne soirée", ADULT_ROOM), ("on se voit au match samedi ?", ADULTS)]:
+        assert plain.screen(text, ctx).labels == ()
+        v = everything.screen(text, ctx)
+        assert v.labels == () and v.action == "allow"

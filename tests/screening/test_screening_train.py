@@ -68,3 +68,24 @@ def test_the_walk_never_raises_an_exempt_category(monkeypatch: pytest.MonkeyPatc
     exempt = [ci for ci, c in enumerate(CATEGORIES) if c in WALK_EXEMPT]
     assert exempt and all(walked[ci] == best[ci] for ci in exempt)
     assert any(walked[ci] != best[ci] for ci in range(len(CATEGORIES)) if ci not in exempt)
+
+
+def test_companion_thresholds_add_second_labels_only_to_labelled_lines() -> None:
+    h, t = CATEGORIES.index("harassment"), CATEGORIES.index("threat")
+
+    def scores(harassment: float, threat: float) -> list[float]:
+        row = [0.0] * len(CATEGORIES)
+        row[h], row[t] = harassment, threat
+        return row
+
+    # Two threats that are also harassment score 0.4 and 0.35 for harassment; a threat that is not, 0.3;
+    # a harassment line nothing else labels, 0.45. The best companion threshold takes the first two.
+    combined = [scores(0.4, 0.9), scores(0.3, 0.8), scores(0.35, 0.9), scores(0.9, 0.1), scores(0.45, 0.1)]
+    gold = [{"harassment", "threat"}, {"threat"}, {"harassment", "threat"}, {"harassment"}, {"harassment"}]
+    alone = [{c for i, c in enumerate(CATEGORIES) if s[i] >= 0.5} for s in combined]
+    companion = train.tune_companions(gold, combined, alone)
+    assert companion["harassment"] == 0.35
+    assert companion["threat"] == 0.5  # nothing to gain: threat's labels are all given at 0.5
+    predicted = train.with_companions(combined, alone, companion)
+    assert predicted == [gold[0], {"threat"}, gold[2], {"harassment"}, set()]
+    assert train.macro_f1(gold, predicted) > train.macro_f1(gold, alone)

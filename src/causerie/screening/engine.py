@@ -58,6 +58,8 @@ class Screener:
         # How the model meets the rules (engine.combine): five coefficients per category.
         stack = getattr(model, "stack", None) or {}
         self._stacks: dict[str, Sequence[float] | None] = {c: stack.get(c) for c in CATEGORIES}
+        # A second label's threshold, for a line that already has one (screen()).
+        self._companions: dict[str, float] = dict(getattr(model, "companion", None) or {})
 
     # Policy -----------------------------------------------------------------------------------
     def _stat(self) -> float:
@@ -137,6 +139,13 @@ class Screener:
         evidence, errors = self.evidence(text, ctx)
         scores = self.scores(evidence)
         labels = tuple(c for c in CATEGORIES if scores[c] >= policy.categories[c].threshold)
+        if labels and evidence.model is not None and self._companions:
+            # Harms travel together (an insult with a threat, a proposal with a number): once a line has a
+            # label, another category needs less evidence, at thresholds tuned out of writer (train.py).
+            # A benign line gains no label this way, so the false-positive rate is unchanged.
+            companions = self._companions
+            labels = tuple(c for c in CATEGORIES if scores[c] >= min(policy.categories[c].threshold,
+                                                                     companions.get(c, 1.0)))
         space = ctx.space
         action, category = "allow", None
         for c in labels:

@@ -36,6 +36,9 @@ class LearnedDetector:
         self.network_weight: list[float] = data["calibration"].get("network", [0.0] * len(self.categories))
         # Per category, how its probability meets the rule score (engine.combine).
         self.stack: dict[str, list[float]] = dict(zip(self.categories, data["stack"], strict=True))
+        # Per category, the lower threshold a line that already has a label needs for this one as well
+        # (engine.Screener.screen); models before the fifteenth engine have none.
+        self.companion: dict[str, float] = dict(data.get("companion", {}))
         self.meta: dict = data.get("meta", {})
 
     def probabilities(self, text: str, ctx: ScreenContext | None = None, rules: tuple[str, ...] = ()
