@@ -239,7 +239,6 @@ def test_combine_weighs_a_pattern_on_its_own() -> None:
     assert combine(0.7, None, five, pattern=0.9) == 0.7
 
 
-
 @pytest.fixture(scope="module")
 def chain() -> list:
     """A chain of its own, whose model's companion thresholds the tests below set."""
