@@ -114,10 +114,10 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the fifteenth engine holds "
-                   "'tu m'ignores ?' as harassment (0.656), as the fourteenth (0.546), the eleventh and the sixth "
-                   "did: its writers used these words mostly in persistent unwanted contact, the training writer "
-                   "`re` too, whose harassment lines turn such words into pressure")
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the sixteenth engine holds "
+                   "'tu m'ignores ?' as harassment (0.69), as the fifteenth (0.656), the fourteenth, the eleventh "
+                   "and the sixth did: its writers used these words mostly in persistent unwanted contact, the "
+                   "training writer `re` too, whose harassment lines turn such words into pressure")
 def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
     v = screener.screen("tu m'ignores ?", ADULT_ROOM)
     assert "harassment" not in v.labels and v.action == "allow"
@@ -136,6 +136,21 @@ def test_a_link_shared_in_a_room_is_not_scam(screener: Screener) -> None:
     # with a link. The eleventh trained on `tu`, who wrote ~250 of them.
     v = screener.screen("regarde ce site https://example.org", ADULT_ROOM)
     assert "scam" not in v.labels and v.action == "allow"
+
+
+def test_grams_in_a_recipe_are_not_drugs(screener: Screener) -> None:
+    # The fifteenth engine blocked this as drugs (0.97): quantities in grams were mostly drug deals in its
+    # writers' lines. The sixteenth trained on `rp`, who wrote words with two meanings side by side.
+    v = screener.screen("ajoute 200 grammes de farine", ADULT_ROOM)
+    assert "drugs" not in v.labels and v.action == "allow"
+
+
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the sixteenth engine blocks a "
+                   "dog's breed as hate (0.73): 'race pure' is a hate lexicon term and the model does not veto it "
+                   "next to an animal")
+def test_a_dog_breed_is_not_hate(screener: Screener) -> None:
+    v = screener.screen("c'est un labrador de race pure", ADULT_ROOM)
+    assert "hate" not in v.labels and v.action == "allow"
 
 
 def test_between_adults_alone_is_not_explicit(screener: Screener) -> None:
