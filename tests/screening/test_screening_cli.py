@@ -55,9 +55,25 @@ def test_screen_stdin_one_line_per_input() -> None:
     assert out[1]["action"] == "allow"
 
 
+def test_eval_reads_several_files_as_one_set(tmp_path: Path) -> None:
+    rows = DEV.read_text(encoding="utf-8").splitlines()
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text("\n".join(rows[:100]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(rows[100:]) + "\n", encoding="utf-8")
+    together = run("--eval", "--json", str(first), str(second))
+    whole = run("--eval", "--json", str(DEV))
+    assert together.returncode == 0, together.stderr
+    a, b = json.loads(together.stdout), json.loads(whole.stdout)
+    assert a["lines"] == 265 and a["macro"] == b["macro"] and a["benign"] == b["benign"]
+    screened = run(str(first), str(second))
+    assert [json.loads(line)["id"] for line in screened.stdout.splitlines()] == [json.loads(r)["id"] for r in rows]
+
+
 def test_missing_file_is_a_clean_error() -> None:
     result = run("no-such-file.jsonl")
     assert result.returncode == 2 and "no such file" in result.stderr
+    result = run("--eval", str(DEV), "no-such-file.jsonl")
+    assert result.returncode == 2 and "no-such-file.jsonl: no such file" in result.stderr
 
 
 def test_eval_padded_reads_each_line_in_small_talk() -> None:

@@ -7,12 +7,14 @@
     causerie screen --eval --in-band FILE   only the contexts Causerie produces (nobody under 15, no PM
                                             across 18)
     causerie screen --eval --quoted FILE    only the harmful lines, each between double quotation marks
-`-` reads standard input.
+Several files are read one after the other as one set (a batch of writers: `fresh/r[j-o].jsonl`); `-`
+reads standard input.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -26,7 +28,8 @@ from causerie.screening.types import CATEGORIES
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="causerie screen", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("file", help="JSON Lines file (`-` for standard input)")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="JSON Lines files, read as one set (`-` for standard input)")
     parser.add_argument("--eval", action="store_true", help="evaluate against the gold `labels` of each line")
     parser.add_argument("--json", action="store_true", help="with --eval: print one JSON object")
     parser.add_argument("--policy", type=Path, default=None, help="policy file (default: the packaged one)")
@@ -58,7 +61,7 @@ def main(argv: list[str]) -> int:
         print(f"causerie screen: invalid policy: {exc}", file=sys.stderr)
         return 2
     try:
-        rows = read_jsonl(args.file)
+        rows = itertools.chain.from_iterable(read_jsonl(f) for f in args.files)
         if args.eval:
             categories = None
             if args.categories:
