@@ -114,10 +114,10 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the sixteenth engine holds "
-                   "'tu m'ignores ?' as harassment (0.69), as the fifteenth (0.656), the fourteenth, the eleventh "
-                   "and the sixth did: its writers used these words mostly in persistent unwanted contact, the "
-                   "training writer `re` too, whose harassment lines turn such words into pressure")
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the seventeenth engine holds "
+                   "'tu m'ignores ?' as harassment (0.63), as the sixteenth (0.69), the fifteenth, the fourteenth, "
+                   "the eleventh and the sixth did: its writers used these words mostly in persistent unwanted "
+                   "contact, the training writer `re` too, whose harassment lines turn such words into pressure")
 def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
     v = screener.screen("tu m'ignores ?", ADULT_ROOM)
     assert "harassment" not in v.labels and v.action == "allow"
@@ -145,9 +145,9 @@ def test_grams_in_a_recipe_are_not_drugs(screener: Screener) -> None:
     assert "drugs" not in v.labels and v.action == "allow"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the sixteenth engine blocks a "
-                   "dog's breed as hate (0.73): 'race pure' is a hate lexicon term and the model does not veto it "
-                   "next to an animal")
+@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the seventeenth engine blocks a "
+                   "dog's breed as hate (0.71), as the sixteenth (0.73): 'race pure' is a hate lexicon term and the "
+                   "model does not veto it next to an animal")
 def test_a_dog_breed_is_not_hate(screener: Screener) -> None:
     v = screener.screen("c'est un labrador de race pure", ADULT_ROOM)
     assert "hate" not in v.labels and v.action == "allow"
