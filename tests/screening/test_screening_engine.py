@@ -114,49 +114,34 @@ def test_slur_inside_threat_keeps_hate(screener: Screener) -> None:
     assert {"threat", "hate", "harassment"} <= set(v.labels) and v.action == "block"
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the seventeenth engine holds "
-                   "'tu m'ignores ?' as harassment (0.63), as the sixteenth (0.69), the fifteenth, the fourteenth, "
-                   "the eleventh and the sixth did: its writers used these words mostly in persistent unwanted "
-                   "contact, the training writer `re` too, whose harassment lines turn such words into pressure")
-def test_asking_if_ignored_is_not_harassment(screener: Screener) -> None:
-    v = screener.screen("tu m'ignores ?", ADULT_ROOM)
-    assert "harassment" not in v.labels and v.action == "allow"
+def known_false_positive(reason: str) -> pytest.MarkDecorator:
+    """A benign line the shipped engine still labels (docs/screening.md): strict, so the suite fails
+    once an engine gets it right and the case must become a plain one."""
+    return pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): " + reason)
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the seventh engine holds the "
-                   "bare question 'pourquoi tu réponds pas ?' as harassment: its writers used it mostly in "
-                   "persistent unwanted contact")
-def test_asking_why_no_answer_is_not_harassment(screener: Screener) -> None:
-    v = screener.screen("pourquoi tu réponds pas ?", ADULTS)
-    assert "harassment" not in v.labels and v.action == "allow"
-
-
-def test_a_link_shared_in_a_room_is_not_scam(screener: Screener) -> None:
+@pytest.mark.parametrize(("text", "ctx", "category"), [
+    pytest.param("tu m'ignores ?", ADULT_ROOM, "harassment", id="asking-if-ignored", marks=known_false_positive(
+        "the seventeenth engine holds it as harassment (0.63), as the sixteenth (0.69), the fifteenth, the "
+        "fourteenth, the eleventh and the sixth did: its writers used these words mostly in persistent unwanted "
+        "contact, the training writer `re` too, whose harassment lines turn such words into pressure")),
+    pytest.param("pourquoi tu réponds pas ?", ADULTS, "harassment", id="why-no-answer", marks=known_false_positive(
+        "held as harassment since the seventh engine: its writers used it mostly in persistent unwanted contact")),
     # The tenth engine blocked this as scam (0.53; a strict xfail then): no writer had written a benign line
     # with a link. The eleventh trained on `tu`, who wrote ~250 of them.
-    v = screener.screen("regarde ce site https://example.org", ADULT_ROOM)
-    assert "scam" not in v.labels and v.action == "allow"
-
-
-def test_grams_in_a_recipe_are_not_drugs(screener: Screener) -> None:
+    pytest.param("regarde ce site https://example.org", ADULT_ROOM, "scam", id="link-in-a-room"),
     # The fifteenth engine blocked this as drugs (0.97): quantities in grams were mostly drug deals in its
     # writers' lines. The sixteenth trained on `rp`, who wrote words with two meanings side by side.
-    v = screener.screen("ajoute 200 grammes de farine", ADULT_ROOM)
-    assert "drugs" not in v.labels and v.action == "allow"
-
-
-@pytest.mark.xfail(strict=True, reason="known false positive (docs/screening.md): the seventeenth engine blocks a "
-                   "dog's breed as hate (0.71), as the sixteenth (0.73): 'race pure' is a hate lexicon term and the "
-                   "model does not veto it next to an animal")
-def test_a_dog_breed_is_not_hate(screener: Screener) -> None:
-    v = screener.screen("c'est un labrador de race pure", ADULT_ROOM)
-    assert "hate" not in v.labels and v.action == "allow"
-
-
-def test_between_adults_alone_is_not_explicit(screener: Screener) -> None:
+    pytest.param("ajoute 200 grammes de farine", ADULT_ROOM, "drugs", id="grams-in-a-recipe"),
+    pytest.param("c'est un labrador de race pure", ADULT_ROOM, "hate", id="dog-breed", marks=known_false_positive(
+        "the seventeenth engine blocks a dog's breed as hate (0.71), as the sixteenth (0.73): 'race pure' is a "
+        "hate lexicon term and the model does not veto it next to an animal")),
     # The fifth engine read these bare words as sexual_explicit (0.56) and blocked them (a strict xfail then).
-    v = screener.screen("entre adultes", ADULTS)
-    assert "sexual_explicit" not in v.labels and v.action == "allow"
+    pytest.param("entre adultes", ADULTS, "sexual_explicit", id="between-adults"),
+])
+def test_innocent_line_is_allowed(screener: Screener, text: str, ctx: ScreenContext, category: str) -> None:
+    v = screener.screen(text, ctx)
+    assert category not in v.labels and v.action == "allow"
 
 
 class Boom:
