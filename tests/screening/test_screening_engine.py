@@ -122,9 +122,10 @@ def known_false_positive(reason: str) -> pytest.MarkDecorator:
 
 @pytest.mark.parametrize(("text", "ctx", "category"), [
     pytest.param("tu m'ignores ?", ADULT_ROOM, "harassment", id="asking-if-ignored", marks=known_false_positive(
-        "the seventeenth engine holds it as harassment (0.63), as the sixteenth (0.69), the fifteenth, the "
-        "fourteenth, the eleventh and the sixth did: its writers used these words mostly in persistent unwanted "
-        "contact, the training writer `re` too, whose harassment lines turn such words into pressure")),
+        "the eighteenth engine holds it as harassment (0.60), as the seventeenth (0.63), the sixteenth (0.69), "
+        "the fifteenth, the fourteenth, the eleventh and the sixth did: its writers used these words mostly in "
+        "persistent unwanted contact, the training writer `re` too, whose harassment lines turn such words into "
+        "pressure")),
     pytest.param("pourquoi tu réponds pas ?", ADULTS, "harassment", id="why-no-answer", marks=known_false_positive(
         "held as harassment since the seventh engine: its writers used it mostly in persistent unwanted contact")),
     # The tenth engine blocked this as scam (0.53; a strict xfail then): no writer had written a benign line
@@ -134,7 +135,8 @@ def known_false_positive(reason: str) -> pytest.MarkDecorator:
     # writers' lines. The sixteenth trained on `rp`, who wrote words with two meanings side by side.
     pytest.param("ajoute 200 grammes de farine", ADULT_ROOM, "drugs", id="grams-in-a-recipe"),
     pytest.param("c'est un labrador de race pure", ADULT_ROOM, "hate", id="dog-breed", marks=known_false_positive(
-        "the seventeenth engine blocks a dog's breed as hate (0.71), as the sixteenth (0.73): 'race pure' is a "
+        "the eighteenth engine blocks a dog's breed as hate (0.70), as the seventeenth (0.71) and the sixteenth "
+        "(0.73): 'race pure' is a "
         "hate lexicon term and the model does not veto it next to an animal")),
     # The fifth engine read these bare words as sexual_explicit (0.56) and blocked them (a strict xfail then).
     pytest.param("entre adultes", ADULTS, "sexual_explicit", id="between-adults"),
