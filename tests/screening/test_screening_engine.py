@@ -136,8 +136,7 @@ def known_false_positive(reason: str) -> pytest.MarkDecorator:
     pytest.param("ajoute 200 grammes de farine", ADULT_ROOM, "drugs", id="grams-in-a-recipe"),
     pytest.param("c'est un labrador de race pure", ADULT_ROOM, "hate", id="dog-breed", marks=known_false_positive(
         "the eighteenth engine blocks a dog's breed as hate (0.70), as the seventeenth (0.71) and the sixteenth "
-        "(0.73): 'race pure' is a "
-        "hate lexicon term and the model does not veto it next to an animal")),
+        "(0.73): 'race pure' is a hate lexicon term and the model does not veto it next to an animal")),
     # The fifth engine read these bare words as sexual_explicit (0.56) and blocked them (a strict xfail then).
     pytest.param("entre adultes", ADULTS, "sexual_explicit", id="between-adults"),
 ])

@@ -7,7 +7,7 @@
     causerie screen --eval --in-band FILE   only the contexts Causerie produces (nobody under 15, no PM
                                             across 18)
     causerie screen --eval --quoted FILE    only the harmful lines, each between double quotation marks
-Several files are read one after the other as one set (a batch of writers: `fresh/r[j-o].jsonl`); `-`
+Several files are read one after the other as one set (a batch of writers: `fresh/q[b-g].jsonl`); `-`
 reads standard input.
 """
 
