@@ -134,6 +134,14 @@ def known_false_positive(reason: str) -> pytest.MarkDecorator:
     # The fifteenth engine blocked this as drugs (0.97): quantities in grams were mostly drug deals in its
     # writers' lines. The sixteenth trained on `rp`, who wrote words with two meanings side by side.
     pytest.param("ajoute 200 grammes de farine", ADULT_ROOM, "drugs", id="grams-in-a-recipe"),
+    # Session 16: other recipes that the engine blocks; no test named them before.
+    pytest.param("ajoute 20 grammes de beurre", ADULT_ROOM, "drugs", id="recipe-butter", marks=known_false_positive(
+        "the eighteenth engine blocks it as drugs (0.68): `N grammes` fires two drug terms and `ajoute` is mostly "
+        "'add me' in its writers' drug deals; recipe terms in the drugs lexicon brought it to 0.03 in session "
+        "16's candidates M1 and M2, which did not ship")),
+    pytest.param("il faut 3 grammes de sel", ADULT_ROOM, "drugs", id="recipe-salt", marks=known_false_positive(
+        "the eighteenth engine blocks it as drugs (0.78): quantities in grams were mostly drug deals in its "
+        "writers' lines, and this recipe line has no cooking verb")),
     pytest.param("c'est un labrador de race pure", ADULT_ROOM, "hate", id="dog-breed", marks=known_false_positive(
         "the eighteenth engine blocks a dog's breed as hate (0.70), as the seventeenth (0.71) and the sixteenth "
         "(0.73): 'race pure' is a hate lexicon term and the model does not veto it next to an animal")),
