@@ -122,29 +122,30 @@ def known_false_positive(reason: str) -> pytest.MarkDecorator:
 
 @pytest.mark.parametrize(("text", "ctx", "category"), [
     pytest.param("tu m'ignores ?", ADULT_ROOM, "harassment", id="asking-if-ignored", marks=known_false_positive(
-        "the eighteenth engine holds it as harassment (0.60), as the seventeenth (0.63), the sixteenth (0.69), "
-        "the fifteenth, the fourteenth, the eleventh and the sixth did: its writers used these words mostly in "
-        "persistent unwanted contact, the training writer `re` too, whose harassment lines turn such words into "
-        "pressure")),
+        "the nineteenth engine holds it as harassment (0.54), as the eighteenth (0.60), the seventeenth (0.63), "
+        "the sixteenth (0.69), the fifteenth, the fourteenth, the eleventh and the sixth did: its writers used "
+        "these words mostly in persistent unwanted contact, the training writer `re` too, whose harassment lines "
+        "turn such words into pressure")),
     pytest.param("pourquoi tu réponds pas ?", ADULTS, "harassment", id="why-no-answer", marks=known_false_positive(
-        "held as harassment since the seventh engine: its writers used it mostly in persistent unwanted contact")),
+        "held as harassment since the seventh engine (the nineteenth: 0.70): its writers used it mostly in "
+        "persistent unwanted contact")),
     # The tenth engine blocked this as scam (0.53; a strict xfail then): no writer had written a benign line
     # with a link. The eleventh trained on `tu`, who wrote ~250 of them.
     pytest.param("regarde ce site https://example.org", ADULT_ROOM, "scam", id="link-in-a-room"),
     # The fifteenth engine blocked this as drugs (0.97): quantities in grams were mostly drug deals in its
     # writers' lines. The sixteenth trained on `rp`, who wrote words with two meanings side by side.
     pytest.param("ajoute 200 grammes de farine", ADULT_ROOM, "drugs", id="grams-in-a-recipe"),
-    # Session 16: other recipes that the engine blocks; no test named them before.
-    pytest.param("ajoute 20 grammes de beurre", ADULT_ROOM, "drugs", id="recipe-butter", marks=known_false_positive(
-        "the eighteenth engine blocks it as drugs (0.68): `N grammes` fires two drug terms and `ajoute` is mostly "
-        "'add me' in its writers' drug deals; recipe terms in the drugs lexicon brought it to 0.03 in session "
-        "16's candidates M1 and M2, which did not ship")),
+    # Session 16: other recipes that the engine blocks; no test named them before. The eighteenth blocked
+    # this one as drugs (0.68; a strict xfail then); the nineteenth's recipe terms in the drugs lexicon (a
+    # cooking verb before a quantity) bring it to 0.04.
+    pytest.param("ajoute 20 grammes de beurre", ADULT_ROOM, "drugs", id="recipe-butter"),
     pytest.param("il faut 3 grammes de sel", ADULT_ROOM, "drugs", id="recipe-salt", marks=known_false_positive(
-        "the eighteenth engine blocks it as drugs (0.78): quantities in grams were mostly drug deals in its "
-        "writers' lines, and this recipe line has no cooking verb")),
+        "the nineteenth engine blocks it as drugs (0.56; the eighteenth 0.78): quantities in grams were mostly "
+        "drug deals in its writers' lines, and this recipe line has no cooking verb for the recipe terms")),
     pytest.param("c'est un labrador de race pure", ADULT_ROOM, "hate", id="dog-breed", marks=known_false_positive(
-        "the eighteenth engine blocks a dog's breed as hate (0.70), as the seventeenth (0.71) and the sixteenth "
-        "(0.73): 'race pure' is a hate lexicon term and the model does not veto it next to an animal")),
+        "the nineteenth engine blocks a dog's breed as hate (0.89), as the eighteenth (0.70), the seventeenth "
+        "(0.71) and the sixteenth (0.73): 'race pure' is a hate lexicon term and the model does not veto it next "
+        "to an animal")),
     # The fifth engine read these bare words as sexual_explicit (0.56) and blocked them (a strict xfail then).
     pytest.param("entre adultes", ADULTS, "sexual_explicit", id="between-adults"),
 ])

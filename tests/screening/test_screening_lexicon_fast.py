@@ -66,6 +66,17 @@ def test_a_term_outside_the_syntax_is_refused(term: str) -> None:
         compile_term(term)
 
 
+@pytest.mark.parametrize("line", ["0.2 re:\\b\\d+ ?(g|grammes?)\\b", "0.5 (combien) .. re:\\d+balles"])
+def test_a_raw_pattern_word_the_matching_view_changes_is_refused(tmp_path: Path, line: str) -> None:
+    # The matching view squeezes doubled letters ("grammes" reads "grames"), so a raw pattern that spells
+    # them never matched: `grammes?` and `balles` sat dead in drugs.txt until session 17.
+    (tmp_path / "demo.txt").write_text(f"# version: 1\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"demo.txt:2: .* never matches: the matching view reads it"):
+        Lexicons(tmp_path)
+    (tmp_path / "demo.txt").write_text("# version: 1\n0.2 re:\\b\\d+ ?(g|grames?)\\b\n", encoding="utf-8")
+    assert _rules(Lexicons(tmp_path).match(normalise("200 grammes"), CONTEXTS[0])) == {"demo:2"}
+
+
 def test_alternatives_with_spaces_compile() -> None:
     pattern, _ = compile_term("(pourquoi|pk) (tu|t|tu me) (reponds|repond) pas")
     assert pattern.search(normalise("pourquoi tu me réponds pas").text)

@@ -84,10 +84,20 @@ def _norm_piece(piece: str) -> list[str]:
     return normalise(piece).text.split()
 
 
+def _raw_regex(source: str) -> str:
+    """A raw regular expression, refused if one of its words is not in the matching view: `grammes`
+    never matched, since the view squeezes doubled letters (`grames`), nor did `balles` or `soiree`."""
+    for word in re.findall(r"[^\W\d_]+", re.sub(r"\\.", "", source)):
+        view = normalise(word).text.strip()
+        if view != word:
+            raise ValueError(f"raw pattern word {word!r} never matches: the matching view reads it {view!r}")
+    return source
+
+
 def _word_regex(word: str) -> tuple[str, list[tuple[str, bool]]]:
     """Regex for one term word and the index keys it can start with: (key, is_prefix)."""
     if word.startswith("re:"):
-        return "(?:" + word[3:] + ")", []
+        return "(?:" + _raw_regex(word[3:]) + ")", []
     if not _WORD_SYNTAX.fullmatch(word):
         # "(me )?(reponds|…)" once read as the literal words "me reponds …" and never matched: there are
         # no optional groups; write the alternatives out ("(tu|tu me) (reponds|…)").
@@ -273,7 +283,10 @@ class Lexicons:
             rule = f"{category}:{lineno}"
             weight = float(weight_text)
             if rest.startswith("re:"):
-                source = rest[3:]
+                try:
+                    source = _raw_regex(rest[3:])
+                except ValueError as exc:
+                    raise ValueError(f"{path.name}:{lineno}: {exc}") from exc
                 needs_digit = "\\d" in source and "|" not in source.split("\\d", 1)[0]
                 self._raw.append(Term(category, weight, rule, re.compile(source), condition, needs_digit))
                 continue
