@@ -10,6 +10,7 @@ A lexicon file (`lexicons/<category>.txt`) holds one term per line:
     -0.6  documentaire               negative weights mark innocent contexts
     0.5   @a2m tu es seul* chez toi  `@condition` applies the term only in that context
     0.7   re:\\d+ ?g (a|pour) \\d+ euros   `re:` is a raw regular expression on the matching view
+                                     (its words as the view reads them: `grames`, not `grammes`)
     $SUBST = beuh|shit|coke          a macro: `$SUBST` in later terms stands for `(beuh|shit|coke)`
 
 Terms are normalised exactly like messages (accents, case, leetspeak, repeated letters, SMS
