@@ -121,14 +121,13 @@ def known_false_positive(reason: str) -> pytest.MarkDecorator:
 
 
 @pytest.mark.parametrize(("text", "ctx", "category"), [
-    pytest.param("tu m'ignores ?", ADULT_ROOM, "harassment", id="asking-if-ignored", marks=known_false_positive(
-        "the nineteenth engine holds it as harassment (0.54), as the eighteenth (0.60), the seventeenth (0.63), "
-        "the sixteenth (0.69), the fifteenth, the fourteenth, the eleventh and the sixth did: its writers used "
-        "these words mostly in persistent unwanted contact, the training writer `re` too, whose harassment lines "
-        "turn such words into pressure")),
+    # Held as harassment by the sixth to the nineteenth engines (0.54–0.69; a strict xfail then): its writers used
+    # these words mostly in persistent unwanted contact. The twentieth (0.46) trained on `pu`, who wrote the same
+    # kinds of words where they are welcome beside persistence after a no.
+    pytest.param("tu m'ignores ?", ADULT_ROOM, "harassment", id="asking-if-ignored"),
     pytest.param("pourquoi tu réponds pas ?", ADULTS, "harassment", id="why-no-answer", marks=known_false_positive(
-        "held as harassment since the seventh engine (the nineteenth: 0.70): its writers used it mostly in "
-        "persistent unwanted contact")),
+        "held as harassment since the seventh engine (the twentieth: 0.58, the nineteenth 0.70): its writers used "
+        "it mostly in persistent unwanted contact")),
     # The tenth engine blocked this as scam (0.53; a strict xfail then): no writer had written a benign line
     # with a link. The eleventh trained on `tu`, who wrote ~250 of them.
     pytest.param("regarde ce site https://example.org", ADULT_ROOM, "scam", id="link-in-a-room"),
@@ -140,12 +139,13 @@ def known_false_positive(reason: str) -> pytest.MarkDecorator:
     # cooking verb before a quantity) bring it to 0.04.
     pytest.param("ajoute 20 grammes de beurre", ADULT_ROOM, "drugs", id="recipe-butter"),
     pytest.param("il faut 3 grammes de sel", ADULT_ROOM, "drugs", id="recipe-salt", marks=known_false_positive(
-        "the nineteenth engine blocks it as drugs (0.56; the eighteenth 0.78): quantities in grams were mostly "
-        "drug deals in its writers' lines, and this recipe line has no cooking verb for the recipe terms")),
+        "the twentieth engine blocks it as drugs (0.53; the nineteenth 0.56, the eighteenth 0.78): quantities in "
+        "grams were mostly drug deals in its writers' lines, and this recipe line has no cooking verb for the "
+        "recipe terms")),
     pytest.param("c'est un labrador de race pure", ADULT_ROOM, "hate", id="dog-breed", marks=known_false_positive(
-        "the nineteenth engine blocks a dog's breed as hate (0.89), as the eighteenth (0.70), the seventeenth "
-        "(0.71) and the sixteenth (0.73): 'race pure' is a hate lexicon term and the model does not veto it next "
-        "to an animal")),
+        "the twentieth engine blocks a dog's breed as hate (0.90), as the nineteenth (0.89), the eighteenth "
+        "(0.70), the seventeenth (0.71) and the sixteenth (0.73): 'race pure' is a hate lexicon term and the "
+        "model does not veto it next to an animal")),
     # The fifth engine read these bare words as sexual_explicit (0.56) and blocked them (a strict xfail then).
     pytest.param("entre adultes", ADULTS, "sexual_explicit", id="between-adults"),
 ])
